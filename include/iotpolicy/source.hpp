@@ -1,0 +1,63 @@
+// Source text and positions: byte spans in the core, 1-based line/column derived on demand.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iotpolicy {
+
+/// A half-open byte range [begin, end) into a SourceFile's text.
+struct Span {
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+
+    friend bool operator==(const Span&, const Span&) = default;
+};
+
+/// A 1-based line and a 1-based column counted in Unicode code points.
+struct Location {
+    std::uint32_t line = 1;
+    std::uint32_t column = 1;
+
+    friend bool operator==(const Location&, const Location&) = default;
+};
+
+/// The largest input the tool accepts: spans are 32-bit byte offsets.
+inline constexpr std::size_t k_max_source_bytes = 0xFFFF'FFF0;
+
+/// One input document, owning its text and the index of its line starts.
+/// Lines end at LF, CR LF or a lone CR, as editors and the language server protocol count them.
+class SourceFile {
+public:
+    /// `path` is kept as given (it is what diagnostics print); `text` must not exceed k_max_source_bytes.
+    SourceFile(std::string path, std::string text);
+
+    const std::string& path() const { return m_path; }
+    std::string_view text() const { return m_text; }
+
+    /// Line and code-point column of byte `offset` (clamped to the end of the text).
+    Location location(std::uint32_t offset) const;
+
+    /// UTF-16 code units between the start of its line and byte `offset`: the 0-based column the language
+    /// server protocol uses by default.
+    std::uint32_t utf16_column(std::uint32_t offset) const;
+
+    /// Byte offset of the first byte of 1-based `line`.
+    std::uint32_t line_start(std::uint32_t line) const;
+
+    /// The text of 1-based `line` without its line break.
+    std::string_view line_text(std::uint32_t line) const;
+
+    std::uint32_t line_count() const { return static_cast<std::uint32_t>(m_line_starts.size()); }
+
+private:
+    std::uint32_t line_index(std::uint32_t offset) const;
+
+    std::string m_path;
+    std::string m_text;
+    std::vector<std::uint32_t> m_line_starts;
+};
+
+}  // namespace iotpolicy

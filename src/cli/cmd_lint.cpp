@@ -1,0 +1,124 @@
+// `iotpolicy lint [PATH...]`
+#include <unistd.h>  // isatty
+
+#include <cstdlib>  // getenv
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "input.hpp"
+#include "iotpolicy/lint.hpp"
+#include "iotpolicy/output.hpp"
+
+namespace iotpolicy::cli {
+
+namespace {
+
+enum class Format { text, json, sarif };
+enum class Threshold { error, warning, info, never };
+enum class ColorMode { automatic, always, never };
+
+struct LintOptions {
+    std::vector<std::string> paths;
+    Format format = Format::text;
+    Threshold fail_on = Threshold::error;
+    ColorMode color = ColorMode::automatic;
+    std::string stdin_filename = "<stdin>";
+};
+
+bool reaches(Severity severity, Threshold threshold) {
+    switch (threshold) {
+    case Threshold::error: return severity == Severity::error;
+    case Threshold::warning: return severity != Severity::info;
+    case Threshold::info: return true;
+    case Threshold::never: return false;
+    }
+    return false;
+}
+
+bool use_color(ColorMode mode) {
+    if (mode != ColorMode::automatic) {
+        return mode == ColorMode::always;
+    }
+    // https://no-color.org: a non-empty NO_COLOR turns colour off.
+    const char* no_color = std::getenv("NO_COLOR");
+    return (no_color == nullptr || *no_color == '\0') && isatty(STDOUT_FILENO) != 0;
+}
+
+int run_lint(const LintOptions& options) {
+    std::ios::sync_with_stdio(false);
+    Inputs inputs = read_inputs(options.paths, options.stdin_filename);
+    std::vector<FileDiagnostics> files;
+    files.reserve(inputs.sources.size());
+    bool failed = false;
+    for (const SourceFile& source : inputs.sources) {
+        FileDiagnostics file{&source, lint_source(source)};
+        for (const Diagnostic& diagnostic : file.diagnostics) {
+            failed = failed || reaches(diagnostic.severity, options.fail_on);
+        }
+        files.push_back(std::move(file));
+    }
+    for (const std::string& error : inputs.errors) {
+        std::cerr << "iotpolicy: error: " << error << '\n';
+    }
+    switch (options.format) {
+    case Format::text: write_text(std::cout, files, use_color(options.color)); break;
+    case Format::json: write_json(std::cout, files); break;
+    case Format::sarif: write_sarif(std::cout, files, IOTPOLICY_VERSION); break;
+    }
+    if (options.format != Format::text) {
+        std::cerr << summary_line(files) << '\n';
+    }
+    std::cout.flush();
+    if (!inputs.errors.empty()) {
+        return k_exit_usage;
+    }
+    return failed ? k_exit_findings : k_exit_clean;
+}
+
+}  // namespace
+
+void add_lint_command(CLI::App& app, int& result) {
+    auto options = std::make_shared<LintOptions>();
+    CLI::App* command = app.add_subcommand("lint", "Check IoT policy documents and report problems");
+    command->add_option("paths", options->paths,
+                        "Policy files, directories (searched for *.json recursively) or - for standard input")
+        ->required();
+    command
+        ->add_option("--format", options->format, "Output format")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, Format>{{"text", Format::text}, {"json", Format::json}, {"sarif", Format::sarif}},
+            CLI::ignore_case))
+        ->default_str("text");
+    command
+        ->add_option("--fail-on", options->fail_on,
+                     "Exit with 1 when a finding has at least this severity (never: only I/O errors fail)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, Threshold>{{"error", Threshold::error},
+                                                                             {"warning", Threshold::warning},
+                                                                             {"info", Threshold::info},
+                                                                             {"never", Threshold::never}},
+                                            CLI::ignore_case))
+        ->default_str("error");
+    command
+        ->add_option("--color", options->color, "Colour the text output: auto (a terminal and NO_COLOR unset)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::automatic},
+                                                                             {"always", ColorMode::always},
+                                                                             {"never", ColorMode::never}},
+                                            CLI::ignore_case))
+        ->default_str("auto");
+    command->add_option("--stdin-filename", options->stdin_filename,
+                        "The name to report for a document read from standard input")
+        ->default_str("<stdin>");
+    command->footer(R"(Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or I/O errors.
+
+Examples:
+  iotpolicy lint policies/                      lint every *.json below policies/
+  iotpolicy lint --format sarif . > iot.sarif   SARIF for GitHub code scanning
+  iotpolicy lint --fail-on warning device.json  fail on warnings too
+  cat policy.json | iotpolicy lint --stdin-filename policy.json -)");
+    command->callback([options, &result] { result = run_lint(*options); });
+}
+
+}  // namespace iotpolicy::cli

@@ -1,0 +1,40 @@
+// `iotpolicy rules [ID]`
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "iotpolicy/diagnostic.hpp"
+
+namespace iotpolicy::cli {
+
+namespace {
+
+int run_rules(const std::string& id) {
+    if (!id.empty()) {
+        const RuleInfo* rule = find_rule(id);
+        if (rule == nullptr) {
+            std::cerr << fmt::format("iotpolicy: error: unknown rule '{}'; `iotpolicy rules` lists them all\n", id);
+            return k_exit_usage;
+        }
+        std::cout << rule->documentation;
+        return k_exit_clean;
+    }
+    std::cout << fmt::format("{:<8}{:<26}{:<9}{:<11}{}\n", "CODE", "NAME", "LEVEL", "CATEGORY", "SUMMARY");
+    for (const RuleInfo& rule : all_rules()) {
+        std::cout << fmt::format("{:<8}{:<26}{:<9}{:<11}{}\n", rule.code, rule.name,
+                                 severity_name(rule.default_severity), rule.category, rule.summary);
+    }
+    return k_exit_clean;
+}
+
+}  // namespace
+
+void add_rules_command(CLI::App& app, int& result) {
+    auto id = std::make_shared<std::string>();
+    CLI::App* command = app.add_subcommand("rules", "List the rules, or print one rule's documentation");
+    command->add_option("rule", *id, "A rule code or name, e.g. IOT004 or invalid-version");
+    command->callback([id, &result] { result = run_rules(*id); });
+}
+
+}  // namespace iotpolicy::cli

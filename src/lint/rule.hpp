@@ -1,0 +1,50 @@
+// The interface every `check` rule in lint-rules/<code>-<name>/rule.cpp implements.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "iotpolicy/ast.hpp"
+#include "iotpolicy/diagnostic.hpp"
+#include "iotpolicy/source.hpp"
+
+namespace iotpolicy::lint {
+
+/// What a rule sees of one document, and where it reports.
+class RuleContext {
+public:
+    RuleContext(const SourceFile& source, const Policy* policy, std::vector<Diagnostic>& diagnostics)
+        : m_source(source), m_policy(policy), m_diagnostics(diagnostics) {}
+
+    const SourceFile& source() const { return m_source; }
+
+    /// The policy AST; null when the document is not a JSON object.
+    const Policy* policy() const { return m_policy; }
+
+    void report(RuleId rule, Severity severity, Span span, std::string message) {
+        m_diagnostics.push_back({rule, severity, span, std::move(message)});
+    }
+
+private:
+    const SourceFile& m_source;
+    const Policy* m_policy;
+    std::vector<Diagnostic>& m_diagnostics;
+};
+
+/// A check over one document. Rules keep no state between documents, so one instance serves every file.
+class Rule {
+public:
+    virtual ~Rule() = default;
+    virtual void check(RuleContext& context) const = 0;
+};
+
+/// Each check rule's folder defines the specialisation for its own RuleId; src/lint/registry.cpp calls them
+/// in the order of rules.def. Nothing registers itself.
+template <RuleId Id>
+std::unique_ptr<Rule> make_rule();
+
+/// One instance of every check rule, in rules.def order.
+const std::vector<std::unique_ptr<Rule>>& check_rules();
+
+}  // namespace iotpolicy::lint

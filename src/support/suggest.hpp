@@ -1,0 +1,21 @@
+// Nearest-name suggestions for misspelt keys, actions and variables.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace iotpolicy::detail {
+
+/// Case-insensitive Levenshtein distance between `a` and `b`, giving up (returning `limit` + 1) once the
+/// distance exceeds `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
+
+/// True when `a` and `b` differ only in ASCII letter case.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word`: an exact case-insensitive match first, else the nearest within a third of
+/// the word's length (at least 1, at most 3 edits). Nothing when no candidate is close.
+std::optional<std::string_view> nearest_name(std::string_view word, std::span<const std::string_view> candidates);
+
+}  // namespace iotpolicy::detail
