@@ -3,7 +3,6 @@
 
 #include <cstdlib>  // getenv
 #include <iostream>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -78,36 +77,46 @@ int run_lint(const LintOptions& options) {
     return failed ? k_exit_findings : k_exit_clean;
 }
 
+/// An option taking one of `choices`; the first choice is the default. Errors name the accepted words.
+template <typename Enum>
+void add_choice(CLI::App& command, const std::string& name, Enum& target, const std::string& description,
+                std::vector<std::pair<std::string, Enum>> choices) {
+    std::vector<std::string> words;
+    for (const auto& choice : choices) {
+        words.push_back(choice.first);
+    }
+    command.add_option_function<std::string>(
+               name,
+               [&target, choices](const std::string& word) {
+                   for (const auto& [choice, value] : choices) {
+                       if (choice == word) {
+                           target = value;
+                       }
+                   }
+               },
+               description)
+        ->check(CLI::IsMember(words))
+        ->default_str(words.front());
+}
+
 }  // namespace
 
 void add_lint_command(CLI::App& app, int& result) {
     auto options = std::make_shared<LintOptions>();
     CLI::App* command = app.add_subcommand("lint", "Check IoT policy documents and report problems");
-    command->add_option("paths", options->paths,
+    command->add_option("PATH", options->paths,
                         "Policy files, directories (searched for *.json recursively) or - for standard input")
         ->required();
-    command
-        ->add_option("--format", options->format, "Output format")
-        ->transform(CLI::CheckedTransformer(
-            std::map<std::string, Format>{{"text", Format::text}, {"json", Format::json}, {"sarif", Format::sarif}},
-            CLI::ignore_case))
-        ->default_str("text");
-    command
-        ->add_option("--fail-on", options->fail_on,
-                     "Exit with 1 when a finding has at least this severity (never: only I/O errors fail)")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, Threshold>{{"error", Threshold::error},
-                                                                             {"warning", Threshold::warning},
-                                                                             {"info", Threshold::info},
-                                                                             {"never", Threshold::never}},
-                                            CLI::ignore_case))
-        ->default_str("error");
-    command
-        ->add_option("--color", options->color, "Colour the text output: auto (a terminal and NO_COLOR unset)")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::automatic},
-                                                                             {"always", ColorMode::always},
-                                                                             {"never", ColorMode::never}},
-                                            CLI::ignore_case))
-        ->default_str("auto");
+    add_choice(*command, "--format", options->format, "Output format",
+               {{"text", Format::text}, {"json", Format::json}, {"sarif", Format::sarif}});
+    add_choice(*command, "--fail-on", options->fail_on,
+               "Exit with 1 when a finding has at least this severity (never: only I/O errors fail)",
+               {{"error", Threshold::error},
+                {"warning", Threshold::warning},
+                {"info", Threshold::info},
+                {"never", Threshold::never}});
+    add_choice(*command, "--color", options->color, "Colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+               {{"auto", ColorMode::automatic}, {"always", ColorMode::always}, {"never", ColorMode::never}});
     command->add_option("--stdin-filename", options->stdin_filename,
                         "The name to report for a document read from standard input")
         ->default_str("<stdin>");

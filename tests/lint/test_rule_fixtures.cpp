@@ -1,0 +1,218 @@
+// Walks lint-rules/: every rule has its docs and fixtures, and every fixture yields exactly what it expects.
+// Adding a rule or a fixture needs no change here.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "iotpolicy/diagnostic.hpp"
+#include "iotpolicy/lint.hpp"
+
+namespace fs = std::filesystem;
+using namespace iotpolicy;
+
+namespace {
+
+const fs::path k_rules_dir = fs::path(IOTPOLICY_SOURCE_DIR) / "lint-rules";
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// One diagnostic as a fixture states it: "IOT004 2:14 error".
+struct Expectation {
+    std::string rule;
+    std::uint32_t line;
+    std::uint32_t column;
+    std::string severity;
+
+    auto operator<=>(const Expectation&) const = default;
+};
+
+std::string to_string(const Expectation& e) {
+    return fmt::format("{} {}:{} {}", e.rule, e.line, e.column, e.severity);
+}
+
+std::vector<Expectation> parse_expectations(const fs::path& path) {
+    std::vector<Expectation> expected;
+    std::istringstream lines(read_file(path));
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+        ++number;
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        Expectation e;
+        char colon = 0;
+        std::istringstream fields(line);
+        fields >> e.rule >> e.line >> colon >> e.column >> e.severity;
+        INFO(path.string() << ":" << number << ": " << line);
+        REQUIRE((fields && colon == ':'));
+        expected.push_back(e);
+    }
+    return expected;
+}
+
+std::vector<fs::path> files_in(const fs::path& dir, std::string_view extension) {
+    std::vector<fs::path> files;
+    if (fs::is_directory(dir)) {
+        for (const auto& entry : fs::directory_iterator(dir)) {
+            if (entry.path().extension() == extension) {
+                files.push_back(entry.path());
+            }
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+fs::path rule_folder(const RuleInfo& rule) {
+    return k_rules_dir / fmt::format("{}-{}", rule.code, rule.name);
+}
+
+}  // namespace
+
+TEST_CASE("every rule has a folder with docs and fixtures, and every folder a rule") {
+    std::size_t folders = 0;
+    for (const auto& entry : fs::directory_iterator(k_rules_dir)) {
+        if (entry.is_directory()) {
+            ++folders;
+            const std::string name = entry.path().filename().string();
+            INFO(name);
+            const RuleInfo* rule = find_rule(name.substr(0, 6));
+            REQUIRE(rule != nullptr);
+            CHECK(name == fmt::format("{}-{}", rule->code, rule->name));
+        }
+    }
+    CHECK(folders == all_rules().size());
+    for (const RuleInfo& rule : all_rules()) {
+        INFO(rule.code);
+        const fs::path folder = rule_folder(rule);
+        REQUIRE(fs::exists(folder / "README.md"));
+        const std::string doc = read_file(folder / "README.md");
+        CHECK(doc == std::string(rule.documentation));  // the binary carries the current doc
+        CHECK(doc.starts_with(fmt::format("# {} {}\n", rule.code, rule.name)));
+        std::size_t previous = 0;
+        for (const char* heading : {"## What it flags", "## Why it matters", "## Example", "## Use instead",
+                                    "## Options", "## Fix safety"}) {
+            INFO(heading);
+            const std::size_t at = doc.find(std::string("\n") + heading + "\n");
+            CHECK(at != std::string::npos);
+            CHECK(at >= previous);
+            previous = at == std::string::npos ? previous : at;
+        }
+        CHECK_FALSE(files_in(folder / "bad", ".json").empty());
+        CHECK_FALSE(files_in(folder / "good", ".json").empty());
+    }
+}
+
+TEST_CASE("rule codes are unique and sorted") {
+    const auto rules = all_rules();
+    for (std::size_t i = 1; i < rules.size(); ++i) {
+        CHECK(rules[i - 1].code < rules[i].code);
+        CHECK(static_cast<std::size_t>(rules[i].id) == i);
+    }
+}
+
+TEST_CASE("bad fixtures produce exactly the expected diagnostics") {
+    for (const RuleInfo& rule : all_rules()) {
+        for (const fs::path& fixture : files_in(rule_folder(rule) / "bad", ".json")) {
+            DYNAMIC_SECTION(fs::relative(fixture, k_rules_dir).string()) {
+                fs::path expectation_file = fixture;
+                expectation_file.replace_extension(".expected");
+                REQUIRE(fs::exists(expectation_file));
+                std::vector<Expectation> expected = parse_expectations(expectation_file);
+
+                // Only the folder's rule and the rules the fixture names are compared, so that a new rule does
+                // not break every other rule's fixtures.
+                std::vector<std::string> compared{std::string(rule.code)};
+                for (const Expectation& e : expected) {
+                    compared.push_back(e.rule);
+                }
+                const SourceFile source(fixture.string(), read_file(fixture));
+                std::vector<Expectation> actual;
+                for (const Diagnostic& d : lint_source(source)) {
+                    const RuleInfo& info = rule_info(d.rule);
+                    if (std::find(compared.begin(), compared.end(), info.code) != compared.end()) {
+                        const Location at = source.location(d.span.begin);
+                        actual.push_back({std::string(info.code), at.line, at.column,
+                                          std::string(severity_name(d.severity))});
+                    }
+                }
+                std::sort(expected.begin(), expected.end());
+                std::sort(actual.begin(), actual.end());
+                std::string expected_text;
+                std::string actual_text;
+                for (const Expectation& e : expected) {
+                    expected_text += to_string(e) + "\n";
+                }
+                for (const Expectation& e : actual) {
+                    actual_text += to_string(e) + "\n";
+                }
+                CHECK(actual_text == expected_text);
+                CHECK(std::any_of(actual.begin(), actual.end(),
+                                  [&](const Expectation& e) { return e.rule == rule.code; }));
+            }
+        }
+    }
+}
+
+TEST_CASE("good fixtures produce nothing from their rule") {
+    for (const RuleInfo& rule : all_rules()) {
+        for (const fs::path& fixture : files_in(rule_folder(rule) / "good", ".json")) {
+            DYNAMIC_SECTION(fs::relative(fixture, k_rules_dir).string()) {
+                const SourceFile source(fixture.string(), read_file(fixture));
+                for (const Diagnostic& d : lint_source(source)) {
+                    INFO(d.message);
+                    CHECK(d.rule != rule.id);
+                }
+            }
+        }
+    }
+}
+
+// The README's ```json blocks are documentation users copy: they must behave as the text says. A block in
+// another language (an abbreviated policy, say) is prose and is not run.
+TEST_CASE("each rule's documented Example fires it and its Use instead does not") {
+    const auto json_block_after = [](const std::string& doc, const std::string& heading) -> std::optional<std::string> {
+        const std::size_t at = doc.find("\n" + heading + "\n");
+        const std::size_t section_end = doc.find("\n## ", at + 1);
+        const std::size_t open = doc.find("```json\n", at);
+        if (at == std::string::npos || open == std::string::npos || open > section_end) {
+            return std::nullopt;
+        }
+        const std::size_t close = doc.find("\n```", open + 8);
+        return doc.substr(open + 8, close - open - 8 + 1);
+    };
+    std::size_t checked = 0;
+    for (const RuleInfo& rule : all_rules()) {
+        {
+            INFO(rule.code);
+            const std::string doc(rule.documentation);
+            const auto fires = [&](const std::string& text) {
+                const SourceFile source("README.md", text);
+                const auto diagnostics = lint_source(source);
+                return std::any_of(diagnostics.begin(), diagnostics.end(),
+                                   [&](const Diagnostic& d) { return d.rule == rule.id; });
+            };
+            if (const auto example = json_block_after(doc, "## Example")) {
+                CHECK(fires(*example));
+                ++checked;
+            }
+            if (const auto fixed = json_block_after(doc, "## Use instead")) {
+                CHECK_FALSE(fires(*fixed));
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked > all_rules().size());
+}
