@@ -71,7 +71,7 @@ void read_directory(const std::string& root, Inputs& inputs) {
             continue;
         }
         if (it->is_regular_file(error) && it->path().extension() == ".json") {
-            files.push_back(it->path().string());
+            files.push_back(it->path().lexically_normal().string());
         }
     }
     std::sort(files.begin(), files.end());

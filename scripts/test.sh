@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: release build + every test; the same under AddressSanitizer and
+# UndefinedBehaviorSanitizer; a short libFuzzer run of the parser; the VS Code extension's tests.
+# FUZZ_SECONDS (default 60) bounds the fuzzing; SKIP_SANITIZERS=1 / SKIP_FUZZ=1 / SKIP_EXTENSION=1 skip a stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+
+stage() { printf '\n==== %s ====\n' "$*"; }
+
+stage "Release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOTPOLICY_WERROR=ON > /dev/null
+cmake --build build -j2
+ctest --test-dir build --output-on-failure -j2
+
+if [[ "${SKIP_SANITIZERS:-0}" != 1 ]]; then
+  stage "AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
+  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTPOLICY_SANITIZE=ON \
+        -DIOTPOLICY_BUILD_BENCH=OFF > /dev/null
+  cmake --build build-sanitize -j2
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-sanitize --output-on-failure -j2
+fi
+
+if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
+  stage "libFuzzer: the parser for ${FUZZ_SECONDS:-60} s"
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+fi
+
+if [[ "${SKIP_EXTENSION:-0}" != 1 ]]; then
+  stage "VS Code extension"
+  IOTPOLICY_BIN="$PWD/build/iotpolicy" bash vscode-extension/scripts/test.sh
+fi
+
+stage "All stages passed"
