@@ -18,7 +18,8 @@ struct whitespace : pegtl::one<' ', '\t', '\n', '\r'> {};
 struct line_comment : pegtl::seq<pegtl::two<'/'>, pegtl::until<pegtl::eolf>> {};     // recovered: not JSON
 struct block_comment_end : pegtl::string<'*', '/'> {};
 struct block_comment_body : pegtl::until<block_comment_end> {};                       // error point
-struct block_comment : pegtl::if_must<pegtl::string<'/', '*'>, block_comment_body> {};  // recovered: not JSON
+struct block_comment_start : pegtl::string<'/', '*'> {};
+struct block_comment : pegtl::if_must<block_comment_start, block_comment_body> {};     // recovered: not JSON
 struct comment : pegtl::sor<line_comment, block_comment> {};
 struct skip : pegtl::star<pegtl::sor<whitespace, comment>> {};
 

@@ -14,7 +14,7 @@ template <typename Rule>
 inline constexpr bool expects_value = false;
 
 // clang-format off
-template <> inline constexpr const char* error_message<block_comment_body> = "unterminated block comment: expected '*/'";
+template <> inline constexpr const char* error_message<block_comment_body> = "unterminated block comment: no '*/' closes the comment that starts here";
 template <> inline constexpr const char* error_message<string_end> = "unterminated string: expected '\"' before the end of the line";
 template <> inline constexpr const char* error_message<no_leading_zero> = "a number must not have leading zeros";
 template <> inline constexpr const char* error_message<integer> = "expected a digit after '-'";

@@ -53,11 +53,21 @@ public:
     std::uint32_t line_count() const { return static_cast<std::uint32_t>(m_line_starts.size()); }
 
 private:
+    /// A known column on a long line: byte `offset` starts a code point at `column` (1-based) and
+    /// `utf16_column` (0-based).
+    struct Checkpoint {
+        std::uint32_t offset;
+        std::uint32_t column;
+        std::uint32_t utf16_column;
+    };
+
     std::uint32_t line_index(std::uint32_t offset) const;
+    Checkpoint nearest_checkpoint(std::uint32_t offset) const;
 
     std::string m_path;
     std::string m_text;
     std::vector<std::uint32_t> m_line_starts;
+    std::vector<Checkpoint> m_checkpoints;  // sorted by offset; only on lines longer than 1 KiB
 };
 
 }  // namespace iotpolicy

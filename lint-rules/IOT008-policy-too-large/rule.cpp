@@ -35,7 +35,7 @@ public:
         }
         if (size.minified_bytes > k_policy_size_quota) {
             context.report(RuleId::IOT008, Severity::warning, where,
-                           fmt::format("the policy is {} characters but {} bytes of UTF-8 without whitespace; AWS "
+                           fmt::format("the policy is {} characters but {} bytes of UTF-8 without whitespace between tokens; AWS "
                                        "does not say whether its {}-character quota counts characters or bytes, so "
                                        "it may reject the policy (spec §4.2): shorten it or use ASCII",
                                        size.minified, size.minified_bytes, k_policy_size_quota));

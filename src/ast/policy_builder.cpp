@@ -22,6 +22,20 @@ Span first_byte(Span span) {
     return {span.begin, span.begin + 1};
 }
 
+/// True when a member before `member` has the same key: IOT002 duplicate-key has reported it, and the first
+/// occurrence is the one read, so nothing more is said about the repeat.
+bool repeats_earlier_key(const JsonValue& object, const JsonMember& member) {
+    for (const JsonMember& earlier : object.members) {
+        if (&earlier == &member) {
+            return false;
+        }
+        if (earlier.key == member.key) {
+            return true;
+        }
+    }
+    return false;
+}
+
 class PolicyBuilder {
 public:
     PolicyBuilder(const SourceFile& source, std::vector<Diagnostic>& diagnostics)
@@ -72,13 +86,11 @@ std::optional<std::string_view> PolicyBuilder::report_unknown_key(const JsonMemb
                fmt::format("unknown {} element \"{}\"; did you mean \"{}\"?", where, member.key, *nearest));
         return std::nullopt;
     }
-    std::string expected;
-    for (const std::string_view name : known) {
-        expected += expected.empty() ? "" : ", ";
-        expected += name;
-    }
     report(RuleId::IOT003, Severity::error, member.key_span,
-           fmt::format("unknown {} element \"{}\": a {} takes only {}", where, member.key, where, expected));
+           fmt::format("unknown {} element \"{}\": {}", where, member.key,
+                       where == "policy" ? "a policy takes \"Version\" and \"Statement\""
+                                         : "a statement takes \"Sid\", \"Effect\", \"Action\" or \"NotAction\", "
+                                           "\"Resource\" or \"NotResource\", and \"Condition\""));
     return std::nullopt;
 }
 
@@ -100,7 +112,11 @@ std::optional<Policy> PolicyBuilder::build(const JsonValue& root) {
     policy.span = root.span;
     const JsonMember* statement_member = nullptr;
     bool version_seen = false;
+    std::vector<std::string_view> suggested;  // what misspelt keys were taken for, so as not to report twice
     for (const JsonMember& member : root.members) {
+        if (repeats_earlier_key(root, member)) {
+            continue;
+        }
         if (member.key == "Version") {
             if (!version_seen) {
                 read_version(member, policy);
@@ -124,6 +140,9 @@ std::optional<Policy> PolicyBuilder::build(const JsonValue& root) {
         } else {
             policy.has_foreign_elements = true;
             const std::optional<std::string_view> known = report_unknown_key(member, k_policy_elements, "policy");
+            if (const auto guess = nearest_name(member.key, k_policy_elements); guess && !known) {
+                suggested.push_back(*guess);
+            }
             if (known == "Statement" && statement_member == nullptr) {
                 statement_member = &member;  // read "statement" as Statement, spec §1.1
             } else if (known == "Version" && !version_seen) {
@@ -132,17 +151,20 @@ std::optional<Policy> PolicyBuilder::build(const JsonValue& root) {
             }
         }
     }
-    if (!version_seen) {
+    const auto was_suggested = [&](std::string_view element) {
+        return std::find(suggested.begin(), suggested.end(), element) != suggested.end();
+    };
+    if (!version_seen && !was_suggested("Version")) {
         report(RuleId::IOT004, Severity::warning, first_byte(root.span),
                "the policy has no \"Version\": IAM then reads it as \"2008-10-17\", under which ${...} policy "
                "variables are literal text; add \"Version\": \"2012-10-17\" (spec §1.2)");
     }
-    if (statement_member == nullptr) {
+    if (statement_member != nullptr) {
+        read_statements(*statement_member, policy);
+    } else if (!was_suggested("Statement")) {
         report(RuleId::IOT006, Severity::error, first_byte(root.span),
                "the policy has no \"Statement\": add \"Statement\": [{\"Effect\": ..., \"Action\": ..., "
                "\"Resource\": ...}]");
-    } else {
-        read_statements(*statement_member, policy);
     }
     return policy;
 }
@@ -191,14 +213,15 @@ void PolicyBuilder::read_statements(const JsonMember& member, Policy& policy) {
                "\"Statement\" is empty, so the policy grants nothing: add at least one statement");
         return;
     }
-    for (const JsonValue& item : value.items) {
+    for (std::size_t position = 0; position < value.items.size(); ++position) {
+        const JsonValue& item = value.items[position];
         if (item.kind != JsonKind::object) {
             report(RuleId::IOT007, Severity::error, item.span,
                    fmt::format("each entry of \"Statement\" must be a statement object, found {}",
                                json_kind_name(item.kind)));
             continue;
         }
-        policy.statements.push_back(read_statement(item, policy.statements.size()));
+        policy.statements.push_back(read_statement(item, position));
     }
 }
 
@@ -211,6 +234,9 @@ Statement PolicyBuilder::read_statement(const JsonValue& object, std::size_t ind
     std::vector<std::string_view> suggested;  // elements an unknown key was taken for, to avoid a second report
     bool effect_seen = false;
     for (const JsonMember& member : object.members) {
+        if (repeats_earlier_key(object, member)) {
+            continue;
+        }
         std::string_view key = member.key;
         if (key == "Principal" || key == "NotPrincipal") {
             statement.has_foreign_elements = true;
@@ -318,11 +344,13 @@ void PolicyBuilder::read_effect(const JsonMember& member, Statement& statement) 
     }
     constexpr std::array<std::string_view, 2> k_effects{"Allow", "Deny"};
     const std::optional<std::string_view> nearest = nearest_name(value.text, k_effects);
-    report(RuleId::IOT005, Severity::error, value.span,
-           nearest ? fmt::format("\"Effect\" must be exactly \"Allow\" or \"Deny\" (case-sensitive), found \"{}\"; "
-                                 "write \"{}\"",
-                                 value.text, *nearest)
-                   : fmt::format("\"Effect\" must be exactly \"Allow\" or \"Deny\", found \"{}\"", value.text));
+    std::string message = fmt::format("\"Effect\" must be exactly \"Allow\" or \"Deny\", found \"{}\"", value.text);
+    if (nearest && equals_ignoring_case(*nearest, value.text)) {
+        message += fmt::format(": the value is case-sensitive; write \"{}\"", *nearest);
+    } else if (nearest) {
+        message += fmt::format("; did you mean \"{}\"?", *nearest);
+    }
+    report(RuleId::IOT005, Severity::error, value.span, std::move(message));
 }
 
 void PolicyBuilder::read_element_list(const JsonMember& member, std::string_view canonical,
@@ -339,7 +367,13 @@ void PolicyBuilder::read_element_list(const JsonMember& member, std::string_view
         result.values.push_back({member.value.text, member.value.span});
     } else if (member.value.kind == JsonKind::array) {
         result.is_array = true;
-        if (member.value.items.empty()) {
+        if (member.value.items.empty() && result.negated) {
+            // An empty exclusion list excludes nothing: the statement covers every action or resource.
+            report(RuleId::IOT006, Severity::error, member.value.span,
+                   fmt::format("\"{}\" is an empty list, which excludes nothing, so the statement covers every {}: "
+                               "list the {}s to exclude, or use \"{}\"",
+                               canonical, what, what, canonical.substr(3)));
+        } else if (member.value.items.empty()) {
             statement.is_broken = true;
             report(RuleId::IOT006, Severity::error, member.value.span,
                    fmt::format("\"{}\" is an empty list, so the statement matches nothing: list at least one {} or "

@@ -67,7 +67,8 @@ int run_lint(const LintOptions& options) {
     case Format::json: write_json(std::cout, files); break;
     case Format::sarif: write_sarif(std::cout, files, IOTPOLICY_VERSION); break;
     }
-    if (options.format != Format::text) {
+    // Machine formats keep stdout pure; a person watching the terminal still gets the summary.
+    if (options.format != Format::text && isatty(STDERR_FILENO) != 0) {
         std::cerr << summary_line(files) << '\n';
     }
     std::cout.flush();

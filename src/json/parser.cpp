@@ -1,7 +1,7 @@
 // PEGTL actions that build the JSON syntax tree, and the translation of grammar failures into IOT001.
 #include <cctype>        // isxdigit
 #include <charconv>      // from_chars
-#include <cmath>         // isinf
+#include <type_traits>   // is_same_v
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -35,6 +35,7 @@ struct BuildState {
     std::vector<PendingKey> keys;
     JsonValue completed;
     std::uint32_t last_comma = 0;
+    std::uint32_t comment_start = 0;
 
     std::uint32_t offset_of(const char* p) const { return static_cast<std::uint32_t>(p - base); }
 
@@ -52,6 +53,9 @@ std::string describe_found(std::string_view rest) {
     const auto byte = static_cast<unsigned char>(rest.front());
     if (byte == '\n' || byte == '\r') {
         return "the end of the line";
+    }
+    if (byte == '\\' && (rest.size() == 1 || rest[1] == '\n' || rest[1] == '\r')) {
+        return "a backslash at the end of the line (a JSON string cannot continue on the next line)";
     }
     if (byte >= 0x80) {
         return fmt::format("byte 0x{:02X}", byte);
@@ -97,6 +101,10 @@ struct Control : pegtl::normal<Rule> {
     template <typename Input>
     [[noreturn]] static void raise(const Input& in, BuildState& state) {
         static_assert(g::error_message<Rule> != nullptr, "every error point needs a message in json_errors.hpp");
+        if constexpr (std::is_same_v<Rule, g::block_comment_body>) {
+            // The end of the input says nothing useful: point at the comment that never closes.
+            throw SyntaxError{g::error_message<Rule>, state.comment_start};
+        }
         const std::string_view rest(in.current(), in.size());
         std::string message = g::expects_value<Rule> ? describe_missing_value(g::error_message<Rule>, rest)
                                                      : fmt::format("{}, found {}", g::error_message<Rule>,
@@ -229,6 +237,14 @@ struct Action<g::byte_order_mark> {
 };
 
 template <>
+struct Action<g::block_comment_start> {
+    template <typename Input>
+    static void apply(const Input& in, BuildState& state) {
+        state.comment_start = state.offset_of(in.begin());
+    }
+};
+
+template <>
 struct Action<g::comment> {
     template <typename Input>
     static void apply(const Input& in, BuildState& state) {
@@ -253,6 +269,11 @@ struct Action<g::invalid_escape> {
         if (!text.empty() && text.front() == 'u') {
             state.report(begin, end, Severity::error,
                          "invalid \\u escape: expected exactly four hexadecimal digits, as in \\u00E9");
+        } else if (static_cast<unsigned char>(text.front()) >= 0x80 && text.size() == 1) {
+            state.report(begin, end, Severity::error,
+                         fmt::format("invalid escape: a backslash followed by byte 0x{:02X}, which is not UTF-8; "
+                                     "re-encode the file as UTF-8 and write a literal backslash as \\\\",
+                                     static_cast<unsigned char>(text.front())));
         } else {
             state.report(begin, end, Severity::error,
                          fmt::format("invalid escape '\\{}': JSON allows only \\\", \\\\, \\/, \\b, \\f, \\n, \\r, "

@@ -26,6 +26,7 @@ void write_json(std::ostream& out, std::span<const FileDiagnostics> files) {
                 {"endColumn", end.column},
                 {"offset", diagnostic.span.begin},
                 {"endOffset", diagnostic.span.end},
+                {"url", rule_help_uri(rule)},
             });
         }
     }

@@ -82,11 +82,16 @@ void write_sarif(std::ostream& out, std::span<const FileDiagnostics> files, std:
         // A finding keeps its fingerprint when lines move: it hashes the rule and the line's text, and counts
         // repeats of that pair (GitHub's own primaryLocationLineHash scheme).
         std::unordered_map<std::uint64_t, int> occurrences;
+        std::unordered_map<std::uint32_t, std::uint64_t> line_hashes;  // one hash per line, however many findings
         for (const Diagnostic& diagnostic : file.diagnostics) {
             const RuleInfo& rule = rule_info(diagnostic.rule);
             const Location start = file.source->location(diagnostic.span.begin);
             const Location end = file.source->location(diagnostic.span.end);
-            const std::uint64_t line_hash = fnv1a(trim(file.source->line_text(start.line)), fnv1a(rule.code));
+            auto [cached, is_new] = line_hashes.try_emplace(start.line, 0);
+            if (is_new) {
+                cached->second = fnv1a(trim(file.source->line_text(start.line)));
+            }
+            const std::uint64_t line_hash = fnv1a(rule.code, cached->second);
             const int occurrence = ++occurrences[line_hash];
             const json region{
                 {"startLine", start.line},

@@ -1,17 +1,20 @@
 // The text format, shaped like a compiler's: location, severity, message, rule; then the line and a caret.
+#include <algorithm>  // min, clamp
 #include <ostream>
 
 #include <fmt/format.h>
 
+#include "../support/utf8.hpp"
 #include "iotpolicy/output.hpp"
 
 namespace iotpolicy {
 
 namespace {
 
-// A line longer than this is shown as a window around the span, so a minified 100 MB file prints one screen.
-constexpr std::uint32_t k_max_shown_columns = 160;
-constexpr std::uint32_t k_context_columns = 60;
+// A line longer than this many bytes is shown as a window around the span, so that a diagnostic on a
+// minified 100 MB file prints one screen and costs a short scan.
+constexpr std::uint32_t k_max_shown_bytes = 480;
+constexpr std::uint32_t k_context_bytes = 160;
 
 struct Palette {
     std::string_view bold, red, yellow, cyan, green, reset;
@@ -29,64 +32,72 @@ std::string_view severity_color(const Palette& palette, Severity severity) {
     return palette.reset;
 }
 
-/// Splits `line` into code points, each rendered printable: a tab as one space so carets stay aligned, other
+/// Splits `text` into code points, each rendered printable: a tab as one space so carets stay aligned, other
 /// control characters and invalid bytes as U+FFFD.
-std::vector<std::string> printable_code_points(std::string_view line) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < line.size();) {
-        const auto lead = static_cast<unsigned char>(line[i]);
-        std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-        bool valid = length != 0 && i + length <= line.size();
-        for (std::size_t k = 1; valid && k < length; ++k) {
-            valid = (static_cast<unsigned char>(line[i + k]) & 0xC0U) == 0x80U;
-        }
-        if (!valid) {
-            out.emplace_back("\xEF\xBF\xBD");
-            ++i;
-            continue;
-        }
-        if (lead == '\t') {
-            out.emplace_back(" ");
-        } else if (lead < 0x20 || lead == 0x7F) {
-            out.emplace_back("\xEF\xBF\xBD");
+std::vector<std::string> printable_code_points(std::string_view text) {
+    std::vector<std::string> cells;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::uint32_t length = detail::utf8_sequence_length(text, i);
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (length == 0 || (lead < 0x20 && lead != '\t') || lead == 0x7F) {
+            cells.emplace_back("\xEF\xBF\xBD");
         } else {
-            out.emplace_back(line.substr(i, length));
+            cells.emplace_back(lead == '\t' ? std::string_view(" ") : text.substr(i, length));
         }
-        i += length;
+        i += length == 0 ? 1 : length;
     }
-    return out;
+    return cells;
+}
+
+/// Moves `offset` forward to the start of a code point, so a window never begins mid-sequence.
+std::uint32_t align_to_code_point(std::string_view text, std::uint32_t offset) {
+    while (offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0U) == 0x80U) {
+        ++offset;
+    }
+    return offset;
 }
 
 void write_excerpt(std::ostream& out, const SourceFile& source, const Diagnostic& diagnostic,
                    const Palette& palette) {
-    const Location start = source.location(diagnostic.span.begin);
-    const Location end = source.location(diagnostic.span.end);
-    const std::vector<std::string> cells = printable_code_points(source.line_text(start.line));
-    const auto line_columns = static_cast<std::uint32_t>(cells.size());
-    std::uint32_t first = start.column - 1;  // 0-based
-    std::uint32_t last = end.line == start.line ? std::max(end.column - 1, first + 1) : line_columns;
-    last = std::max(std::min(last, line_columns), first + 1);
+    const std::string_view text = source.text();
+    const std::uint32_t line = source.location(diagnostic.span.begin).line;
+    const std::uint32_t line_begin = source.line_start(line);
+    const std::string_view line_text = source.line_text(line);
+    const auto line_end = static_cast<std::uint32_t>(line_begin + line_text.size());
+    const std::uint32_t span_begin = std::min(diagnostic.span.begin, line_end);
+    const std::uint32_t span_end = std::clamp(diagnostic.span.end, span_begin, line_end);
 
-    std::uint32_t window_begin = 0;
-    std::uint32_t window_end = line_columns;
-    if (line_columns > k_max_shown_columns) {
-        window_begin = first > k_context_columns ? first - k_context_columns : 0;
-        window_end = std::min(line_columns, std::max(last, first + 1) + k_context_columns);
-        last = std::min(last, std::max(window_end, first + 1));
+    // A long span (IOT008 covers the whole document) is underlined for at most one window's width.
+    std::uint32_t window_begin = line_begin;
+    std::uint32_t window_end = line_end;
+    std::uint32_t underlined_end = span_end;
+    if (line_text.size() > k_max_shown_bytes) {
+        underlined_end = std::min(span_end, align_to_code_point(text, span_begin + k_max_shown_bytes - k_context_bytes));
+        window_begin = span_begin - line_begin > k_context_bytes
+                           ? align_to_code_point(text, span_begin - k_context_bytes)
+                           : line_begin;
+        window_end = line_end - underlined_end > k_context_bytes
+                         ? align_to_code_point(text, underlined_end + k_context_bytes)
+                         : line_end;
     }
-    const std::string gutter = fmt::format("{:>5}", start.line);
-    std::string text = window_begin > 0 ? "…" : "";
-    for (std::uint32_t i = window_begin; i < window_end; ++i) {
-        text += cells[i];
+    const std::string_view shown = text.substr(window_begin, window_end - window_begin);
+    const std::vector<std::string> before = printable_code_points(text.substr(window_begin, span_begin - window_begin));
+    const std::vector<std::string> underlined =
+        printable_code_points(text.substr(span_begin, underlined_end - span_begin));
+
+    const std::string gutter = fmt::format("{:>5}", line);
+    const std::string_view ellipsis = "\xE2\x80\xA6";
+    std::string rendered(window_begin > line_begin ? ellipsis : "");
+    for (const std::string& cell : printable_code_points(shown)) {
+        rendered += cell;
     }
-    if (window_end < line_columns) {
-        text += "…";
+    if (window_end < line_end) {
+        rendered += ellipsis;
     }
-    std::string marker(window_begin > 0 ? 1 : 0, ' ');
-    marker.append(first - window_begin, ' ');
+    std::string marker(before.size() + (window_begin > line_begin ? 1 : 0), ' ');
     marker += '^';
-    marker.append(last - first - 1, '~');
-    out << gutter << " | " << text << '\n'
+    marker.append(underlined.size() > 1 ? underlined.size() - 1 : 0, '~');
+    out << gutter << " | " << rendered << '\n'
         << std::string(gutter.size(), ' ') << " | " << palette.green << marker << palette.reset << '\n';
 }
 

@@ -2,32 +2,17 @@
 
 #include <algorithm>  // upper_bound, min
 
+#include "../support/utf8.hpp"
+
 namespace iotpolicy {
 
 namespace {
 
-// Length of the well-formed UTF-8 sequence starting at `i`, or 1 for a byte that starts none, so that every
-// invalid byte counts as one column, as editors show it as one replacement character.
-std::uint32_t sequence_length(std::string_view text, std::uint32_t i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::uint32_t length = 1;
-    if (lead >= 0xF0U && lead <= 0xF4U) {
-        length = 4;
-    } else if (lead >= 0xE0U) {
-        length = 3;
-    } else if (lead >= 0xC2U) {
-        length = 2;
-    }
-    if (length == 1 || lead > 0xF4U || i + length > text.size()) {
-        return 1;
-    }
-    for (std::uint32_t k = 1; k < length; ++k) {
-        if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
-            return 1;
-        }
-    }
-    return length;
-}
+using detail::utf8_step;
+
+// Lines longer than this get column checkpoints, so that finding a column on a minified multi-megabyte line
+// costs a short scan instead of a scan from the line's start (diagnostics on one long line stay linear).
+constexpr std::uint32_t k_checkpoint_interval = 1024;
 
 }  // namespace
 
@@ -45,6 +30,36 @@ SourceFile::SourceFile(std::string path, std::string text) : m_path(std::move(pa
             m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
         }
     }
+    for (std::size_t line = 0; line < m_line_starts.size(); ++line) {
+        const std::uint32_t begin = m_line_starts[line];
+        const std::uint32_t end = line + 1 < m_line_starts.size() ? m_line_starts[line + 1]
+                                                                    : static_cast<std::uint32_t>(size);
+        if (end - begin <= k_checkpoint_interval) {
+            continue;
+        }
+        Checkpoint at{begin, 1, 0};
+        std::uint32_t next = begin + k_checkpoint_interval;
+        while (at.offset < end) {
+            if (at.offset >= next) {
+                m_checkpoints.push_back(at);
+                next = at.offset + k_checkpoint_interval;
+            }
+            const std::uint32_t length = utf8_step(m_text, at.offset);
+            at.column += 1;
+            at.utf16_column += length == 4 ? 2 : 1;
+            at.offset += length;
+        }
+    }
+}
+
+SourceFile::Checkpoint SourceFile::nearest_checkpoint(std::uint32_t offset) const {
+    const std::uint32_t line_begin = m_line_starts[line_index(offset)];
+    const auto it = std::upper_bound(m_checkpoints.begin(), m_checkpoints.end(), offset,
+                                     [](std::uint32_t value, const Checkpoint& c) { return value < c.offset; });
+    if (it != m_checkpoints.begin() && std::prev(it)->offset >= line_begin) {
+        return *std::prev(it);
+    }
+    return {line_begin, 1, 0};
 }
 
 std::uint32_t SourceFile::line_index(std::uint32_t offset) const {
@@ -54,25 +69,24 @@ std::uint32_t SourceFile::line_index(std::uint32_t offset) const {
 
 Location SourceFile::location(std::uint32_t offset) const {
     offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(m_text.size()));
-    const std::uint32_t index = line_index(offset);
-    std::uint32_t column = 1;
-    for (std::uint32_t i = m_line_starts[index]; i < offset; i += sequence_length(m_text, i)) {
-        ++column;
+    Checkpoint at = nearest_checkpoint(offset);
+    while (at.offset < offset) {
+        at.offset += utf8_step(m_text, at.offset);
+        ++at.column;
     }
-    return {index + 1, column};
+    return {line_index(offset) + 1, at.column};
 }
 
 std::uint32_t SourceFile::utf16_column(std::uint32_t offset) const {
     offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(m_text.size()));
-    const std::uint32_t begin = m_line_starts[line_index(offset)];
-    std::uint32_t units = 0;
-    for (std::uint32_t i = begin; i < offset;) {
-        const std::uint32_t length = sequence_length(m_text, i);
+    Checkpoint at = nearest_checkpoint(offset);
+    while (at.offset < offset) {
+        const std::uint32_t length = utf8_step(m_text, at.offset);
         // Code points above U+FFFF (4-byte sequences) take a surrogate pair.
-        units += length == 4 ? 2 : 1;
-        i += length;
+        at.utf16_column += length == 4 ? 2 : 1;
+        at.offset += length;
     }
-    return units;
+    return at.utf16_column;
 }
 
 std::uint32_t SourceFile::line_start(std::uint32_t line) const {

@@ -95,7 +95,7 @@ TEST_CASE("a definitive error stops the parse with what was expected and what wa
         {R"([1,,2])", "expected a value after ',', found ','", 3},
         {R"({} x)", "unexpected text after the end of the JSON document, found 'x'", 3},
         {"{\"a\": \"b", "unterminated string: expected '\"' before the end of the line, found the end of the input", 8},
-        {"/* open", "unterminated block comment: expected '*/', found the end of the input", 7},
+        {"/* open", "unterminated block comment: no '*/' closes the comment that starts here", 0},
         {"{\"a\":\x01}", "expected a value after ':', found control character U+0001", 5},
         {"\xFF", "expected a JSON value (an IoT policy is a JSON object), found byte 0xFF", 0},
         {"", "the file is empty: expected a JSON object holding an IoT policy", 0},

@@ -58,6 +58,16 @@ TEST_CASE("text: carets count code points, tabs stay aligned, long lines are win
     write_text(wide_out, wide_files, false);
     CHECK(wide_out.str().size() < 600);
     CHECK_THAT(wide_out.str(), Catch::Contains("w.json:1:10002: error:"));
+
+    // IOT008 spans the whole document: on one long line only a window of it is underlined.
+    const SourceFile minified("m.json", R"({"Version":"2012-10-17","Statement":[)" + std::string(200'000, ' ') +
+                                            R"({"Effect":"Allow","Action":"iot:*","Resource":")" +
+                                            std::string(3000, 'x') + "\"}]}");
+    const FileDiagnostics minified_files[] = {lint(minified)};
+    std::ostringstream minified_out;
+    write_text(minified_out, minified_files, false);
+    CHECK_THAT(minified_out.str(), Catch::Contains("m.json:1:1: error: the policy is 3"));
+    CHECK(minified_out.str().size() < 1500);
 }
 
 TEST_CASE("json: the documented shape with 1-based, end-exclusive positions") {
