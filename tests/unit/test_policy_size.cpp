@@ -20,8 +20,8 @@ TEST_CASE("code points, not bytes, and no byte-order mark") {
 
 TEST_CASE("escaped quotes and backslash runs do not end or start strings") {
     const auto size = measure_policy_size(R"(["a\\" , "b\" c"])");
-    CHECK(size.strict == 13);    // ["a\\","b\"c"]
-    CHECK(size.minified == 14);  // ["a\\","b\" c"]
+    CHECK(size.strict == 14);    // ["a\\","b\"c"]
+    CHECK(size.minified == 15);  // ["a\\","b\" c"]
 }
 
 TEST_CASE("an unterminated string counts to the end") {
