@@ -338,8 +338,9 @@ struct Action<g::key> {
     }
 };
 
-// The decimal magnitude of a JSON number's spelling: integer digits (without leading zeros) plus the
-// exponent. It tells an overflow (huge) from an underflow (tiny), which from_chars reports alike.
+// The decimal magnitude of a JSON number's spelling: where its first significant digit stands relative to the
+// decimal point, plus the exponent. It tells an overflow (huge) from an underflow (tiny), which from_chars
+// reports alike.
 long long decimal_magnitude(std::string_view text) {
     std::size_t i = text.front() == '-' ? 1 : 0;
     while (i < text.size() && text[i] == '0') {
@@ -349,6 +350,12 @@ long long decimal_magnitude(std::string_view text) {
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
         ++magnitude;
         ++i;
+    }
+    if (magnitude == 0 && i < text.size() && text[i] == '.') {
+        // 0.000123: the leading zeros of the fraction make the number smaller still.
+        for (++i; i < text.size() && text[i] == '0'; ++i) {
+            --magnitude;
+        }
     }
     const std::size_t e = text.find_first_of("eE");
     if (e != std::string_view::npos) {

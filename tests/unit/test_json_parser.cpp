@@ -138,6 +138,9 @@ TEST_CASE("numbers out of range are reported, underflow is not") {
     CHECK(messages(big).size() == 2);
     CHECK_THAT(messages(big)[0], Catch::Contains("number 1e999 is out of range"));
     CHECK(big.root->items[2].number == 0.0);
+    // Found by the fuzzer's oracle: 1e-324 written with the zeros in the fraction is an underflow too.
+    const std::string tiny = "[0." + std::string(324, '0') + "1e1]";
+    CHECK(parse_json(SourceFile("f.json", tiny)).diagnostics.empty());
 }
 
 TEST_CASE("duplicate keys are reported at each repeat") {
