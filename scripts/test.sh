@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: release build + every test; the same under AddressSanitizer and
-# UndefinedBehaviorSanitizer; a short libFuzzer run of the parser; the VS Code extension's tests.
+# UndefinedBehaviorSanitizer; the SARIF validated by Microsoft's SARIF Multitool; a short libFuzzer run of the
+# parser; the VS Code extension's tests.
 # FUZZ_SECONDS (default 60) bounds the fuzzing; SKIP_SANITIZERS=1 / SKIP_FUZZ=1 / SKIP_EXTENSION=1 skip a stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ stage "Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOTPOLICY_WERROR=ON > /dev/null
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
+
+stage "SARIF validation (schema and GitHub code scanning rules)"
+bash tests/sarif/validate.sh build/iotpolicy
 
 if [[ "${SKIP_SANITIZERS:-0}" != 1 ]]; then
   stage "AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
