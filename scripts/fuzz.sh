@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target (clang, ASan + UBSan) in build-fuzz/ and fuzzes the lint pipeline for SECONDS
-# seconds (default 60). Exits non-zero when the fuzzer finds a crash, a leak, a timeout or a broken invariant;
-# the input that did it is in build-fuzz/artifacts/. See fuzz/README.md.
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/ and fuzzes each in turn for an even share of
+# SECONDS seconds (default 60; at least one second each): fuzz_parser (the lint pipeline) and
+# fuzz_policy_variable (policy-variable templates). Exits non-zero when a fuzzer finds a crash, a leak, a timeout or
+# a broken invariant; the input that did it is in build-fuzz/artifacts/. See fuzz/README.md.
 #
 #   scripts/fuzz.sh [SECONDS]
 set -euo pipefail
@@ -17,42 +18,60 @@ seconds="${1:-60}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build-fuzz"
-seeds="$root/fuzz/corpus"
-corpus="$build/corpus"        # the working corpus: grows across runs; the committed seeds stay as they are
 artifacts="$build/artifacts"
 
+# Each target: its seeds (committed, left as they are), its working corpus (grows across runs) and its dictionary.
+targets=(fuzz_parser fuzz_policy_variable)
+declare -A seeds=([fuzz_parser]="$root/fuzz/corpus" [fuzz_policy_variable]="$root/fuzz/corpus-policy-variable")
+declare -A corpora=([fuzz_parser]="$build/corpus" [fuzz_policy_variable]="$build/corpus-policy-variable")
+declare -A dictionaries=([fuzz_parser]="$root/fuzz/json.dict" [fuzz_policy_variable]="$root/fuzz/policy_variable.dict")
+
+share=$((seconds / ${#targets[@]}))
+((share >= 1)) || share=1
+
+# Tests stay configured (only the fuzz targets are built here), so that scripts/test.sh can build and run the
+# whole suite in this same sanitized tree first and the fuzzing reuses its objects.
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DIOTPOLICY_FUZZ=ON \
-    -DIOTPOLICY_BUILD_TESTS=OFF \
     -DIOTPOLICY_BUILD_BENCH=OFF
-cmake --build "$build" --target fuzz_parser -j2
+cmake --build "$build" --target "${targets[@]}" -j2
 
-mkdir -p "$corpus" "$artifacts"
-cp -- "$seeds"/* "$corpus"/
-
+mkdir -p "$artifacts"
 # UBSan findings are fatal (-fno-sanitize-recover); give them a stack trace like ASan's.
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
-marker="$build/.fuzz-run-start"
-touch "$marker"
 
-echo "fuzzing for ${seconds}s; working corpus $corpus, artifacts in $artifacts"
-status=0
-"$build/fuzz/fuzz_parser" \
-    -max_total_time="$seconds" \
-    -max_len=4096 \
-    -dict="$root/fuzz/json.dict" \
-    -timeout=10 \
-    -rss_limit_mb=2048 \
-    -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" \
-    "$corpus" </dev/null || status=$?
+failed=()
+for target in "${targets[@]}"; do
+    corpus="${corpora[$target]}"
+    mkdir -p "$corpus"
+    cp -- "${seeds[$target]}"/* "$corpus"/
+    marker="$build/.fuzz-run-start-$target"
+    touch "$marker"
 
-if [[ $status -ne 0 ]]; then
-    echo "fuzz.sh: the fuzzer stopped with status $status; reproduce with" >&2
-    find "$artifacts" -type f -newer "$marker" -print | while IFS= read -r artifact; do
-        echo "  $build/fuzz/fuzz_parser $artifact" >&2
-    done
+    echo "fuzzing $target for ${share}s; working corpus $corpus, artifacts in $artifacts"
+    status=0
+    "$build/fuzz/$target" \
+        -max_total_time="$share" \
+        -max_len=4096 \
+        -dict="${dictionaries[$target]}" \
+        -timeout=10 \
+        -rss_limit_mb=2048 \
+        -print_final_stats=1 \
+        -artifact_prefix="$artifacts/" \
+        "$corpus" </dev/null || status=$?
+
+    if [[ $status -ne 0 ]]; then
+        echo "fuzz.sh: $target stopped with status $status; reproduce with" >&2
+        find "$artifacts" -type f -newer "$marker" -print | while IFS= read -r artifact; do
+            echo "  $build/fuzz/$target $artifact" >&2
+        done
+        failed+=("$target")
+    fi
+done
+
+if [[ ${#failed[@]} -ne 0 ]]; then
+    echo "fuzz.sh: findings in ${failed[*]}" >&2
     exit 1
 fi
-echo "fuzz.sh: no crash in ${seconds}s"
+echo "fuzz.sh: no crash in ${seconds}s (${share}s for each of ${targets[*]})"

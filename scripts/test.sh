@@ -17,17 +17,19 @@ ctest --test-dir build --output-on-failure -j2
 stage "SARIF validation (schema and GitHub code scanning rules)"
 bash tests/sarif/validate.sh build/iotpolicy
 
+# One clang tree serves both sanitizer stages: the suite runs under ASan + UBSan in the libFuzzer-instrumented
+# build, and the fuzzers then reuse its objects instead of compiling the project a third time.
 if [[ "${SKIP_SANITIZERS:-0}" != 1 ]]; then
-  stage "AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
-  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTPOLICY_SANITIZE=ON \
-        -DIOTPOLICY_BUILD_BENCH=OFF > /dev/null
-  cmake --build build-sanitize -j2
+  stage "AddressSanitizer + UndefinedBehaviorSanitizer (clang) build and tests"
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTPOLICY_FUZZ=ON \
+        -DIOTPOLICY_SANITIZE=ON -DIOTPOLICY_BUILD_BENCH=OFF > /dev/null
+  cmake --build build-fuzz -j2
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-sanitize --output-on-failure -j2
+    ctest --test-dir build-fuzz --output-on-failure -j2
 fi
 
 if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
-  stage "libFuzzer: the parser for ${FUZZ_SECONDS:-60} s"
+  stage "libFuzzer: the parsers for ${FUZZ_SECONDS:-60} s"
   bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 fi
 
