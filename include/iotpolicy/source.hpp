@@ -67,7 +67,7 @@ private:
     std::string m_path;
     std::string m_text;
     std::vector<std::uint32_t> m_line_starts;
-    std::vector<Checkpoint> m_checkpoints;  // sorted by offset; only on lines longer than 1 KiB
+    std::vector<Checkpoint> m_checkpoints;  // sorted by offset; only on lines longer than 16 KiB
 };
 
 }  // namespace iotpolicy

@@ -37,3 +37,25 @@ TEST_CASE("UTF-16 columns count surrogate pairs for astral code points") {
     CHECK(source.utf16_column(7) == 4);
     CHECK(source.location(7).column == 4);
 }
+
+TEST_CASE("columns on a line long enough for checkpoints agree with a scan from the line start") {
+    std::string text = "ab\n";
+    for (int i = 0; i < 30'000; ++i) {
+        text += i % 7 == 0 ? "\xF0\x9F\x98\x80" : "\xC3\xA9";  // 😀 (two UTF-16 units) or é
+    }
+    text += "\nz";
+    const SourceFile source("long.json", text);
+    std::uint32_t offset = 3;
+    std::uint32_t utf16 = 0;
+    for (int i = 0; i < 30'000; ++i) {
+        if (i % 997 == 0) {
+            INFO(i);
+            CHECK(source.location(offset) == Location{2, static_cast<std::uint32_t>(i + 1)});
+            CHECK(source.utf16_column(offset) == utf16);
+        }
+        const bool astral = i % 7 == 0;
+        offset += astral ? 4 : 2;
+        utf16 += astral ? 2 : 1;
+    }
+    CHECK(source.location(offset + 1) == Location{3, 1});
+}
