@@ -41,6 +41,16 @@ struct ElementList {
 /// ForAnyValue: / ForAllValues: prefix of a condition operator.
 enum class SetQualifier : std::uint8_t { none, for_any_value, for_all_values };
 
+/// A condition operator name as written, split into its set qualifier, base operator and IfExists suffix:
+/// "ForAnyValue:StringLikeIfExists" → {for_any_value, "StringLike", true}. `base` views into the name.
+struct OperatorNameParts {
+    SetQualifier qualifier = SetQualifier::none;
+    std::string_view base;
+    bool if_exists = false;
+};
+
+OperatorNameParts split_operator_name(std::string_view name);
+
 /// One value of a condition key. Numbers and booleans keep their spelling, as IAM compares them as text.
 struct ConditionValue {
     std::string text;

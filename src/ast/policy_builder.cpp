@@ -413,25 +413,13 @@ void PolicyBuilder::read_conditions(const JsonMember& member, Statement& stateme
                                operator_member.key, json_kind_name(operator_member.value.kind)));
             continue;
         }
-        std::string_view base = operator_member.key;
-        SetQualifier qualifier = SetQualifier::none;
-        if (base.starts_with("ForAnyValue:")) {
-            qualifier = SetQualifier::for_any_value;
-            base.remove_prefix(std::string_view("ForAnyValue:").size());
-        } else if (base.starts_with("ForAllValues:")) {
-            qualifier = SetQualifier::for_all_values;
-            base.remove_prefix(std::string_view("ForAllValues:").size());
-        }
-        const bool if_exists = base.ends_with("IfExists") && base.size() > std::string_view("IfExists").size();
-        if (if_exists) {
-            base.remove_suffix(std::string_view("IfExists").size());
-        }
+        const OperatorNameParts parts = split_operator_name(operator_member.key);
         for (const JsonMember& key_member : operator_member.value.members) {
             Condition condition;
             condition.operator_name = {operator_member.key, operator_member.key_span};
-            condition.qualifier = qualifier;
-            condition.base_operator = std::string(base);
-            condition.if_exists = if_exists;
+            condition.qualifier = parts.qualifier;
+            condition.base_operator = std::string(parts.base);
+            condition.if_exists = parts.if_exists;
             condition.key = {key_member.key, key_member.key_span};
             read_condition_values(key_member, condition);
             statement.conditions.push_back(std::move(condition));
@@ -471,6 +459,23 @@ void PolicyBuilder::read_condition_values(const JsonMember& key_member, Conditio
 }
 
 }  // namespace
+
+OperatorNameParts split_operator_name(std::string_view name) {
+    OperatorNameParts parts{SetQualifier::none, name, false};
+    for (const auto& [prefix, qualifier] : {std::pair{std::string_view("ForAnyValue:"), SetQualifier::for_any_value},
+                                            std::pair{std::string_view("ForAllValues:"), SetQualifier::for_all_values}}) {
+        if (parts.base.starts_with(prefix)) {
+            parts.qualifier = qualifier;
+            parts.base.remove_prefix(prefix.size());
+        }
+    }
+    constexpr std::string_view k_if_exists = "IfExists";
+    if (parts.base.ends_with(k_if_exists) && parts.base.size() > k_if_exists.size()) {
+        parts.if_exists = true;
+        parts.base.remove_suffix(k_if_exists.size());
+    }
+    return parts;
+}
 
 std::optional<Policy> build_policy(const SourceFile& source, const JsonValue& root,
                                    std::vector<Diagnostic>& diagnostics) {

@@ -338,19 +338,10 @@ CompiledCondition CompiledCondition::compile(std::string_view operator_name, std
 
 CompiledCondition CompiledCondition::compile(std::string_view name, std::span<const std::string_view> values) {
     CompiledCondition c;
-    std::string_view base = name;
-    if (base.starts_with("ForAnyValue:")) {
-        c.m_qualifier = SetQualifier::for_any_value;
-        base.remove_prefix(12);
-    } else if (base.starts_with("ForAllValues:")) {
-        c.m_qualifier = SetQualifier::for_all_values;
-        base.remove_prefix(13);
-    }
-    c.m_op = catalog::find_condition_operator(base);
-    if (!c.m_op && base.ends_with("IfExists")) {
-        c.m_op = catalog::find_condition_operator(base.substr(0, base.size() - 8));
-        c.m_if_exists = c.m_op != nullptr;
-    }
+    const OperatorNameParts name_parts = split_operator_name(name);
+    c.m_qualifier = name_parts.qualifier;
+    c.m_op = catalog::find_condition_operator(name_parts.base);
+    c.m_if_exists = name_parts.if_exists && c.m_op != nullptr;
     if (!c.m_op) {
         c.m_always_unknown = true;
         c.m_problems.push_back({std::nullopt, "unknown condition operator \"" + std::string(name) + "\""});
