@@ -87,6 +87,12 @@ public:
     static CompiledCondition compile(std::string_view operator_name, std::span<const std::string> values);
     static CompiledCondition compile(std::string_view operator_name, std::span<const std::string_view> values);
 
+    /// Makes every comparison with policy value `index` UNKNOWN: a value whose variable could not be told
+    /// (spec §0.2). Out-of-range indices are ignored.
+    void mark_value_unknown(std::size_t index) {
+        if (index < m_values.size()) m_values[index].valid = false;
+    }
+
     /// Evaluates against the request's values for the key. `values` is ignored unless `presence` is `present` or
     /// `unknown` (then it is the values the key would have if present). Allocates nothing.
     Truth evaluate(std::span<const std::string_view> values, KeyPresence presence) const;

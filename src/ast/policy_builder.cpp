@@ -374,7 +374,7 @@ void PolicyBuilder::read_element_list(const JsonMember& member, std::string_view
                                "list the {}s to exclude, or use \"{}\"",
                                canonical, what, what, canonical.substr(3)));
         } else if (member.value.items.empty()) {
-            statement.is_broken = true;
+            // Not broken: an empty list is a statement that matches nothing (spec §1.4).
             report(RuleId::IOT006, Severity::error, member.value.span,
                    fmt::format("\"{}\" is an empty list, so the statement matches nothing: list at least one {} or "
                                "remove the statement",

@@ -1,13 +1,13 @@
 // `iotpolicy lint [PATH...]`
 #include <unistd.h>  // isatty
 
-#include <cstdlib>  // getenv
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "input.hpp"
+#include "options.hpp"
 #include "iotpolicy/lint.hpp"
 #include "iotpolicy/output.hpp"
 
@@ -17,7 +17,6 @@ namespace {
 
 enum class Format { text, json, sarif };
 enum class Threshold { error, warning, info, never };
-enum class ColorMode { automatic, always, never };
 
 struct LintOptions {
     std::vector<std::string> paths;
@@ -35,15 +34,6 @@ bool reaches(Severity severity, Threshold threshold) {
     case Threshold::never: return false;
     }
     return false;
-}
-
-bool use_color(ColorMode mode) {
-    if (mode != ColorMode::automatic) {
-        return mode == ColorMode::always;
-    }
-    // https://no-color.org: a non-empty NO_COLOR turns colour off.
-    const char* no_color = std::getenv("NO_COLOR");
-    return (no_color == nullptr || *no_color == '\0') && isatty(STDOUT_FILENO) != 0;
 }
 
 int run_lint(const LintOptions& options) {
@@ -78,28 +68,6 @@ int run_lint(const LintOptions& options) {
     return failed ? k_exit_findings : k_exit_clean;
 }
 
-/// An option taking one of `choices`; the first choice is the default. Errors name the accepted words.
-template <typename Enum>
-void add_choice(CLI::App& command, const std::string& name, Enum& target, const std::string& description,
-                std::vector<std::pair<std::string, Enum>> choices) {
-    std::vector<std::string> words;
-    for (const auto& choice : choices) {
-        words.push_back(choice.first);
-    }
-    command.add_option_function<std::string>(
-               name,
-               [&target, choices](const std::string& word) {
-                   for (const auto& [choice, value] : choices) {
-                       if (choice == word) {
-                           target = value;
-                       }
-                   }
-               },
-               description)
-        ->check(CLI::IsMember(words))
-        ->default_str(words.front());
-}
-
 }  // namespace
 
 void add_lint_command(CLI::App& app, int& result) {
@@ -116,8 +84,7 @@ void add_lint_command(CLI::App& app, int& result) {
                 {"warning", Threshold::warning},
                 {"info", Threshold::info},
                 {"never", Threshold::never}});
-    add_choice(*command, "--color", options->color, "Colour the text output (auto: on a terminal, unless NO_COLOR is set)",
-               {{"auto", ColorMode::automatic}, {"always", ColorMode::always}, {"never", ColorMode::never}});
+    add_color_option(*command, options->color);
     command->add_option("--stdin-filename", options->stdin_filename,
                         "The name to report for a document read from standard input")
         ->default_str("<stdin>");

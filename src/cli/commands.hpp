@@ -17,5 +17,6 @@ enum ExitCode : int {
 /// Adds a subcommand to `app`; `result` receives its exit code when it runs.
 void add_lint_command(CLI::App& app, int& result);
 void add_rules_command(CLI::App& app, int& result);
+void add_simulate_command(CLI::App& app, int& result);
 
 }  // namespace iotpolicy::cli

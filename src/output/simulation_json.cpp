@@ -1,0 +1,47 @@
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "iotpolicy/simulation_output.hpp"
+
+namespace iotpolicy {
+
+void write_simulation_json(std::ostream& out, const SimulationReport& report) {
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const SimulationResult& r : report.results) {
+        nlohmann::ordered_json matched = nlohmann::ordered_json::array();
+        for (const MatchedStatement& m : r.matched) {
+            matched.push_back({{"policy", m.policy},
+                               {"statement", m.statement},
+                               {"sid", m.sid ? nlohmann::ordered_json(*m.sid) : nlohmann::ordered_json(nullptr)},
+                               {"line", m.line}});
+        }
+        nlohmann::ordered_json entry;
+        if (r.connection_named) entry["connection"] = r.connection;
+        else entry["connection"] = std::stoul(r.connection);
+        entry["request"] = r.request;
+        entry["action"] = r.action;
+        entry["resource"] = r.resource;
+        entry["decision"] = decision_name(r.decision);
+        entry["expected"] = r.expected == Expectation::none ? nlohmann::ordered_json(nullptr)
+                                                             : nlohmann::ordered_json(expectation_name(r.expected));
+        entry["pass"] = r.pass ? nlohmann::ordered_json(*r.pass) : nlohmann::ordered_json(nullptr);
+        entry["matched"] = std::move(matched);
+        entry["explanation"] = r.explanation;
+        entry["uncertain"] = r.uncertain;
+        entry["notes"] = r.notes;
+        results.push_back(std::move(entry));
+    }
+    nlohmann::ordered_json doc;
+    doc["version"] = 1;
+    doc["results"] = std::move(results);
+    doc["summary"] = {{"requests", report.summary.requests},
+                      {"allowed", report.summary.allowed},
+                      {"denied", report.summary.denied},
+                      {"failed", report.summary.failed},
+                      {"uncertain", report.summary.uncertain}};
+    doc["documents"] = report.document_notes;
+    out << doc.dump(2) << '\n';
+}
+
+}  // namespace iotpolicy
