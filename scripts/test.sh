@@ -10,7 +10,7 @@ bash scripts/install-deps.sh
 stage() { printf '\n==== %s ====\n' "$*"; }
 
 stage "Release build and tests"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOTPOLICY_WERROR=ON > /dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOTPOLICY_WERROR=ON -DIOTPOLICY_BUILD_TESTS=ON > /dev/null
 cmake --build build -j2
 ctest --test-dir build --output-on-failure -j2
 

@@ -82,6 +82,8 @@ struct Statement {
     // Elements the statement should not have (Principal, unknown or mis-cased keys). The simulator keeps such
     // a statement's Deny and drops its Allow (spec §1.5, §0.3 R0).
     bool has_foreign_elements = false;
+    // A repeated "Effect" key has "Deny" among its later values (the first value is in `effect`).
+    bool deny_among_repeated_effects = false;
     // Required elements are missing or invalid: the statement has no meaning of its own (spec §0.3 R1).
     bool is_broken = false;
 };

@@ -93,6 +93,12 @@ public:
         if (index < m_values.size()) m_values[index].valid = false;
     }
 
+    /// Replaces the wildcard pattern of policy value `index` (a StringLike value whose `*` or `?` came from an
+    /// escape such as `${*}` and stands for itself). Out-of-range indices are ignored.
+    void set_value_pattern(std::size_t index, WildcardPattern pattern) {
+        if (index < m_values.size()) m_values[index].pattern = std::move(pattern);
+    }
+
     /// Evaluates against the request's values for the key. `values` is ignored unless `presence` is `present` or
     /// `unknown` (then it is the values the key would have if present). Allocates nothing.
     Truth evaluate(std::span<const std::string_view> values, KeyPresence presence) const;

@@ -64,6 +64,15 @@ ScenarioLoad load_scenario(const std::string& path);
 /// Reads a scenario from `source`; policy paths are relative to `base_directory`.
 ScenarioLoad parse_scenario(std::shared_ptr<const SourceFile> source, const std::string& base_directory);
 
+struct ConnectionLoad {
+    std::optional<ScenarioConnection> connection;  // absent when any problem was found
+    std::vector<InputProblem> problems;
+};
+
+/// Reads a file holding one connection object of the scenario format (its "requests" optional); `options`
+/// gives the region and account its requests' ARNs are built in.
+ConnectionLoad load_connection(const std::string& path, const EvaluationOptions& options);
+
 /// Builds the ARN of `type`/`name` in the partition, region and account of `options`.
 std::string resource_arn(const EvaluationOptions& options, std::string_view type, std::string_view name);
 

@@ -3,6 +3,7 @@
 
 #include <iosfwd>
 
+#include "iotpolicy/log_replay.hpp"
 #include "iotpolicy/scenario.hpp"
 
 namespace iotpolicy {
@@ -23,5 +24,11 @@ void write_simulation_json(std::ostream& out, const SimulationReport& report);
 
 /// "12 requests: 8 allowed, 4 denied; 1 expectation failed; 2 decisions uncertain."
 std::string simulation_summary_line(const SimulationSummary& summary);
+
+/// The replay of a log: disagreements grouped by client, then action and resource, with the records' lines.
+void write_replay_text(std::ostream& out, const ReplayReport& report, const SimulationTextOptions& options);
+
+/// {"version":1,"records":N,...,"newlyDenied":[...],"newlyAllowed":[...],"sharedClientIds":[...]}.
+void write_replay_json(std::ostream& out, const ReplayReport& report);
 
 }  // namespace iotpolicy

@@ -235,6 +235,9 @@ Statement PolicyBuilder::read_statement(const JsonValue& object, std::size_t ind
     bool effect_seen = false;
     for (const JsonMember& member : object.members) {
         if (repeats_earlier_key(object, member)) {
+            if (member.key == "Effect" && member.value.kind == JsonKind::string && member.value.text == "Deny") {
+                statement.deny_among_repeated_effects = true;
+            }
             continue;
         }
         std::string_view key = member.key;

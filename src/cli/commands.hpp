@@ -18,5 +18,6 @@ enum ExitCode : int {
 void add_lint_command(CLI::App& app, int& result);
 void add_rules_command(CLI::App& app, int& result);
 void add_simulate_command(CLI::App& app, int& result);
+void add_expand_command(CLI::App& app, int& result);
 
 }  // namespace iotpolicy::cli

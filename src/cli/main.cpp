@@ -15,12 +15,14 @@ int main(int argc, char** argv) {
   iotpolicy rules                          list the rules
   iotpolicy rules IOT004                   explain one rule
   iotpolicy simulate scenario.json         decide a scenario's requests, check expectations
+  iotpolicy expand policy.json --connection conn.json   the policy as one connection sees it
 
 Run `iotpolicy COMMAND --help` for a command's options.)");
     int result = k_exit_clean;
     add_lint_command(app, result);
     add_rules_command(app, result);
     add_simulate_command(app, result);
+    add_expand_command(app, result);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -255,11 +255,13 @@ KeyResolution resolve(const Connection& c, const RequestContext& request, std::s
                 return one_value(*c.client_id);
             }
             if (variable.name == "aws:SourceIp") {
-                if (!c.source_ip) return unknown("the scenario gives no source IP (R0)");
+                // spec vars unclear "sourceip-vpc": the scenario decides; without one the key is absent.
+                if (!c.source_ip) return absent("the scenario gives no source IP");
                 return one_value(*c.source_ip);
             }
             if (variable.name == "iot:DomainName") {
-                if (!c.domain_name) return unknown("the scenario gives no domain name (R0)");
+                // spec vars unclear "domainname-no-sni": absent when the client names no domain.
+                if (!c.domain_name) return absent("the scenario gives no domain name");
                 return one_value(*c.domain_name);
             }
             return unknown("not modelled (R0)");

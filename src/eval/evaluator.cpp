@@ -25,15 +25,6 @@ Truth combine_readings(Truth a, Truth b) { return a == b ? a : Truth::unknown; }
 /// A definite "applies" that rests on an R0 reading becomes UNKNOWN.
 Truth at_most_unknown(Truth t) { return t == Truth::yes ? Truth::unknown : t; }
 
-std::string_view truth_word(Truth t) {
-    switch (t) {
-    case Truth::yes: return "applies";
-    case Truth::no: return "does not apply";
-    case Truth::unknown: return "applies only under some readings (R0)";
-    }
-    return "";
-}
-
 // --- The request action table ---------------------------------------------------------------------------------
 
 /// Every action a request can name: the catalog's policy actions, then the unlisted data-plane APIs.
@@ -355,14 +346,20 @@ bool value_has_wildcard(const SubstitutedText& text) {
     });
 }
 
-ArnPattern compile_runs(const SubstitutedText& text, bool values_are_patterns) {
+/// The runs of `text` as pattern pieces: escapes literal, the policy's own text a pattern, substituted values
+/// either way (spec §3.4 R0: literal when deciding an Allow, wildcards when deciding a Deny).
+std::vector<PatternPiece> pieces_of(const SubstitutedText& text, bool values_are_patterns) {
     std::vector<PatternPiece> pieces;
     for (const TextRun& run : text.runs) {
         const std::string_view piece = std::string_view(text.text).substr(run.begin, run.end - run.begin);
         const bool literal = run.origin == TextOrigin::literal || (run.origin == TextOrigin::value && !values_are_patterns);
         pieces.push_back({piece, literal});
     }
-    return ArnPattern::compile(pieces);
+    return pieces;
+}
+
+ArnPattern compile_runs(const SubstitutedText& text, bool values_are_patterns) {
+    return ArnPattern::compile(pieces_of(text, values_are_patterns));
 }
 
 CompiledReading compile_reading(const CompiledStatement& s, const detail::CompiledPolicySet& set,
@@ -381,7 +378,19 @@ CompiledReading compile_reading(const CompiledStatement& s, const detail::Compil
             entry.kind = CompiledEntry::Kind::unresolved;
             out.at_most_unknown = true;  // spec vars §2 R0: whole statement for an Allow, per entry for a Deny
         } else if (status == SubstitutionStatus::unknown) {
+            // An UNKNOWN value could be anything: the entry may match only what it matches with `*` in its place.
             entry.kind = CompiledEntry::Kind::unknown;
+            SubstitutedText widened;
+            CompiledReading scratch;
+            ReadingResolver quiet{connection, &scratch, false};
+            substitute(
+                t,
+                [&](std::string_view name) {
+                    const VariableValue v = quiet(name);
+                    return v.kind == VariableValue::Kind::unknown ? VariableValue::of("*") : v;
+                },
+                widened, options_of(reading));
+            entry.loose = compile_runs(widened, true);
         } else {
             entry.exact = compile_runs(text, false);
             if (value_has_wildcard(text)) entry.loose = compile_runs(text, true);
@@ -396,8 +405,9 @@ CompiledReading compile_reading(const CompiledStatement& s, const detail::Compil
         std::vector<std::size_t> unknown_values;
         const catalog::ConditionOperator* op = catalog::find_condition_operator(conditions[c].base_operator);
         const bool substitutes = op && op->policy_variables_in_values != catalog::VariableSupport::no;
+        std::vector<std::pair<std::size_t, WildcardPattern>> literal_patterns;
         for (const VariableTemplate& t : s.condition_values[c]) {
-            if (!substitutes || !has_variable(t)) {
+            if (!substitutes || (!t.has_variables() && !t.has_parenthesised_escapes())) {
                 entry.values.emplace_back(t.text());
                 continue;
             }
@@ -414,10 +424,17 @@ CompiledReading compile_reading(const CompiledStatement& s, const detail::Compil
                 (op->wildcards && value_has_wildcard(text))) {  // spec §3.4 R0, decided as UNKNOWN
                 unknown_values.push_back(entry.values.size());
             }
+            if (op->wildcards && std::any_of(text.runs.begin(), text.runs.end(), [](const TextRun& run) {
+                    return run.origin != TextOrigin::pattern;
+                })) {
+                // `${*}` in a StringLike value is a literal '*' (spec vars §1).
+                literal_patterns.emplace_back(entry.values.size(), WildcardPattern::compile(pieces_of(text, false)));
+            }
             entry.values.push_back(text.text);
         }
         entry.condition = CompiledCondition::compile(conditions[c].operator_name.value, entry.values);
         for (std::size_t i : unknown_values) entry.condition.mark_value_unknown(i);
+        for (auto& [i, pattern] : literal_patterns) entry.condition.set_value_pattern(i, std::move(pattern));
         out.conditions.push_back(std::move(entry));
     }
     (void)set;
@@ -438,7 +455,8 @@ PolicySet::PolicySet(std::vector<PolicyDocument> documents) : m_compiled(std::ma
             s.ast = &st;
             s.broken = st.is_broken || !st.effect || !st.action || !st.resource;
             if (!s.broken) {
-                s.effect = st.effect->value;
+                // spec §1.6 R0 over a repeated Effect: a Deny among the candidates applies.
+                s.effect = st.deny_among_repeated_effects ? Effect::deny : st.effect->value;
                 s.action_truth = action_truths(st);
                 s.negated_resource = st.resource->negated;
                 for (const auto& v : st.resource->values) s.resources.push_back(parse_variable_template(v.value));
@@ -528,7 +546,7 @@ struct Trace {
 Truth entry_truth(const CompiledEntry& e, const RequestArn& arn) {
     switch (e.kind) {
     case CompiledEntry::Kind::unresolved: return Truth::no;
-    case CompiledEntry::Kind::unknown: return Truth::unknown;
+    case CompiledEntry::Kind::unknown: return e.loose && e.loose->match(arn).denies() ? Truth::unknown : Truth::no;
     case CompiledEntry::Kind::pattern: break;
     }
     const auto truth_of_match = [](const ArnMatch& m) {

@@ -66,6 +66,24 @@ public:
         return load;
     }
 
+    /// Reads the file as one connection object (its "requests" optional), and the region and account the
+    /// connection's ARNs need.
+    ConnectionLoad read_connection_file(const EvaluationOptions& options) {
+        ConnectionLoad load;
+        m_scenario.options = options;
+        m_requests_optional = true;
+        JsonDocument json = parse_json(*m_source);
+        for (const Diagnostic& d : json.diagnostics) {
+            if (d.severity == Severity::error) problem(d.span, d.message);
+        }
+        if (json.root && m_problems.empty()) read_connection(*json.root, 0);
+        load.problems = std::move(m_problems);
+        if (load.problems.empty() && !m_scenario.connections.empty()) {
+            load.connection = std::move(m_scenario.connections.front());
+        }
+        return load;
+    }
+
 private:
     void problem(Span span, std::string message) {
         m_problems.push_back({m_source->path(), m_source->location(span.begin), std::move(message)});
@@ -355,9 +373,10 @@ private:
         c.cognito_identity_id = string_field(v, "cognitoIdentityId", "the Cognito identity ID");
         if (const JsonValue* ctx = member(v, "context")) c.context = read_context(*ctx);
         const JsonValue* requests = member(v, "requests");
-        if (!requests || requests->kind != JsonKind::array) {
+        const bool requests_missing_allowed = !requests && m_requests_optional;
+        if (!requests_missing_allowed && (!requests || requests->kind != JsonKind::array)) {
             problem(requests ? requests->span : v.span, "each connection needs \"requests\": an array of requests");
-        } else {
+        } else if (requests) {
             for (const JsonValue& r : requests->items) {
                 if (auto request = read_request(r, c)) sc.requests.push_back(std::move(*request));
             }
@@ -516,6 +535,7 @@ private:
     std::string m_base;
     Scenario m_scenario;
     std::vector<InputProblem> m_problems;
+    bool m_requests_optional = false;
 };
 
 }  // namespace
@@ -524,17 +544,37 @@ ScenarioLoad parse_scenario(std::shared_ptr<const SourceFile> source, const std:
     return ScenarioReader(std::move(source), base_directory).read();
 }
 
-ScenarioLoad load_scenario(const std::string& path) {
+namespace {
+
+std::optional<std::string> read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+ScenarioLoad load_scenario(const std::string& path) {
+    const std::optional<std::string> text = read_text(path);
+    if (!text) {
         ScenarioLoad load;
         load.problems.push_back({path, {}, "cannot read the scenario file"});
         return load;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
     const std::string base = std::filesystem::path(path).parent_path().string();
-    return parse_scenario(std::make_shared<const SourceFile>(path, text.str()), base.empty() ? "." : base);
+    return parse_scenario(std::make_shared<const SourceFile>(path, *text), base.empty() ? "." : base);
+}
+
+ConnectionLoad load_connection(const std::string& path, const EvaluationOptions& options) {
+    const std::optional<std::string> text = read_text(path);
+    if (!text) {
+        ConnectionLoad load;
+        load.problems.push_back({path, {}, "cannot read the connection file"});
+        return load;
+    }
+    return ScenarioReader(std::make_shared<const SourceFile>(path, *text), ".").read_connection_file(options);
 }
 
 // --- Running ------------------------------------------------------------------------------------------------------

@@ -45,3 +45,47 @@ void write_simulation_json(std::ostream& out, const SimulationReport& report) {
 }
 
 }  // namespace iotpolicy
+
+namespace iotpolicy {
+
+namespace {
+
+nlohmann::ordered_json disagreements(const std::vector<ReplayDisagreement>& list) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const ReplayDisagreement& d : list) {
+        out.push_back({{"client", d.client_id},
+                       {"action", d.action},
+                       {"resource", d.resource},
+                       {"decision", decision_name(d.decision)},
+                       {"uncertain", d.uncertain},
+                       {"count", d.lines.size()},
+                       {"lines", d.lines},
+                       {"explanation", d.explanation},
+                       {"notes", d.notes}});
+    }
+    return out;
+}
+
+}  // namespace
+
+void write_replay_json(std::ostream& out, const ReplayReport& report) {
+    nlohmann::ordered_json shared = nlohmann::ordered_json::array();
+    for (const SharedClientId& s : report.shared_client_ids) {
+        shared.push_back({{"client", s.client_id}, {"principals", s.principals}, {"lines", s.disconnect_lines}});
+    }
+    nlohmann::ordered_json doc;
+    doc["version"] = 1;
+    doc["records"] = report.records;
+    doc["replayed"] = report.replayed;
+    doc["agreed"] = report.agreed;
+    doc["notReplayable"] = report.not_replayable;
+    doc["skipped"] = report.skipped;
+    doc["uncertain"] = report.uncertain;
+    doc["newlyDenied"] = disagreements(report.newly_denied);
+    doc["newlyAllowed"] = disagreements(report.newly_allowed);
+    doc["sharedClientIds"] = std::move(shared);
+    doc["notes"] = report.notes;
+    out << doc.dump(2) << '\n';
+}
+
+}  // namespace iotpolicy

@@ -115,4 +115,72 @@ void write_simulation_text(std::ostream& out, const SimulationReport& report, co
     out << '\n' << simulation_summary_line(report.summary) << '\n';
 }
 
+namespace {
+
+std::size_t record_count(const std::vector<ReplayDisagreement>& list) {
+    std::size_t n = 0;
+    for (const ReplayDisagreement& d : list) n += d.lines.size();
+    return n;
+}
+
+std::string line_list(const std::vector<std::uint32_t>& lines) {
+    constexpr std::size_t k_shown = 8;
+    std::vector<std::uint32_t> shown(lines.begin(), lines.begin() + std::min(lines.size(), k_shown));
+    std::string text = fmt::format("{}", fmt::join(shown, ", "));
+    if (lines.size() > k_shown) text += fmt::format(", … ({} more)", lines.size() - k_shown);
+    return text;
+}
+
+void write_disagreements(std::ostream& out, const std::vector<ReplayDisagreement>& list,
+                         const SimulationTextOptions& options) {
+    std::string_view client;
+    for (const ReplayDisagreement& d : list) {
+        if (d.client_id != client) {
+            client = d.client_id;
+            out << "  client " << client << '\n';
+        }
+        out << fmt::format("    {} {} ×{} (line{} {}): {}{}\n", d.action, shorten(d.resource, options.arn_prefix),
+                           d.lines.size(), d.lines.size() == 1 ? "" : "s", line_list(d.lines), decision_name(d.decision),
+                           d.uncertain ? " (uncertain)" : "");
+        out << "      " << wrap(d.explanation, 116, "      ") << '\n';
+        for (const std::string& note : d.notes) out << "      note: " << wrap(note, 116, "        ") << '\n';
+    }
+}
+
+}  // namespace
+
+void write_replay_text(std::ostream& out, const ReplayReport& report, const SimulationTextOptions& options) {
+    const auto paint = [&](std::string_view colour, const std::string& text) {
+        return options.color ? fmt::format("{}{}{}", colour, text, k_reset) : text;
+    };
+    for (const std::string& note : report.notes) out << "note: " << note << '\n';
+    if (!report.newly_denied.empty()) {
+        const std::size_t n = record_count(report.newly_denied);
+        out << '\n' << paint(k_red, fmt::format("Would now DENY {} request{} that AWS allowed:", n, n == 1 ? "" : "s"))
+            << '\n';
+        write_disagreements(out, report.newly_denied, options);
+    }
+    if (!report.newly_allowed.empty()) {
+        const std::size_t n = record_count(report.newly_allowed);
+        out << '\n'
+            << paint(k_yellow, fmt::format("Would now ALLOW {} request{} that AWS denied:", n, n == 1 ? "" : "s"))
+            << '\n';
+        write_disagreements(out, report.newly_allowed, options);
+    }
+    for (const SharedClientId& s : report.shared_client_ids) {
+        out << '\n'
+            << fmt::format("Client ID {} was taken over (DUPLICATE_CLIENT_ID, line{} {}); principals that used it: {}",
+                           s.client_id, s.disconnect_lines.size() == 1 ? "" : "s", line_list(s.disconnect_lines),
+                           s.principals.empty() ? std::string("not logged") : fmt::format("{}", fmt::join(s.principals, ", ")))
+            << '\n';
+    }
+    out << '\n'
+        << fmt::format("{} log records: {} decisions replayed, {} agree, {} would now be denied, {} would now be "
+                       "allowed; {} not replayable, {} without a policy decision; {} uncertain.",
+                       report.records, report.replayed, report.agreed,
+                       record_count(report.newly_denied), record_count(report.newly_allowed),
+                       report.not_replayable, report.skipped, report.uncertain)
+        << '\n';
+}
+
 }  // namespace iotpolicy

@@ -130,12 +130,22 @@ TEST_CASE("broken statements are flagged for the simulator") {
         {"Effect": "Maybe", "Action": "iot:Connect", "Resource": "*"},
         {"Effect": "Allow", "Action": "iot:Connect", "Resource": "*", "Principal": {"AWS": "*"}}]})");
     REQUIRE(built.policy->statements.size() == 4);
-    CHECK(built.policy->statements[0].is_broken);
+    CHECK_FALSE(built.policy->statements[0].is_broken);  // an empty list matches nothing (spec §1.4)
     CHECK(built.policy->statements[1].is_broken);
     CHECK(built.policy->statements[2].is_broken);
     CHECK_FALSE(built.policy->statements[3].is_broken);
     CHECK(built.policy->statements[3].has_foreign_elements);
     CHECK(rules_of(built) == std::vector{RuleId::IOT006, RuleId::IOT006, RuleId::IOT005, RuleId::IOT003});
+}
+
+TEST_CASE("a repeated Effect with Deny among its values is recorded for R0") {
+    const Built built = build(R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iot:Connect", "Resource": "*", "Effect": "Deny"},
+        {"Effect": "Allow", "Action": "iot:Connect", "Resource": "*", "Effect": "Allow"}]})");
+    REQUIRE(built.policy->statements.size() == 2);
+    CHECK(built.policy->statements[0].effect->value == Effect::allow);
+    CHECK(built.policy->statements[0].deny_among_repeated_effects);
+    CHECK_FALSE(built.policy->statements[1].deny_among_repeated_effects);
 }
 
 TEST_CASE("versions") {
