@@ -118,6 +118,7 @@ struct StatementVerdict {
     Truth applies = Truth::no;
     bool counted = true;  // false: the statement was dropped (document absent or deny-only Allow)
     std::string reason;   // one line: what matched, or which part did not
+    bool action_mismatch = false;  // the statement is about other actions: explanations summarise these
 };
 
 /// A decision with everything needed to explain it.
@@ -178,7 +179,7 @@ public:
     /// The ARN of `type`/`name` in the simulation's partition, region and account.
     std::string arn(std::string_view type, std::string_view name) const;
 
-    /// The default request for `action` on this connection, e.g. iot:Connect on client/<clientId>.
+    /// The connection this evaluator decides for.
     const Connection& connection() const;
 
 private:

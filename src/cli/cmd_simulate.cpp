@@ -115,8 +115,8 @@ int run_simulate(const SimulateOptions& options) {
     if (options.format == Format::json) {
         write_simulation_json(std::cout, report);
     } else {
-        const std::string prefix = fmt::format("arn:{}:iot:{}:{}:", scenario.options.partition,
-                                               scenario.options.region, scenario.options.account);
+        const std::string prefix =
+            fmt::format("arn:{}:iot:{}:", scenario.options.partition, scenario.options.region);
         write_simulation_text(std::cout, report, {use_color(options.color), options.explain, prefix});
     }
     std::cout.flush();

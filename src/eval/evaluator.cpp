@@ -541,6 +541,7 @@ struct RequestView {
 /// Where a statement's evaluation failed, for explanations.
 struct Trace {
     std::string reason;
+    bool action_mismatch = false;
 };
 
 Truth entry_truth(const CompiledEntry& e, const RequestArn& arn) {
@@ -577,6 +578,24 @@ Truth resource_truth(const CompiledStatement& s, const CompiledReading& reading,
         return combine_readings(primary, resource_truth_for(s, reading, view.alternate));
     }
     return primary;
+}
+
+/// The length of "arn:<partition>:iot:<region>:<account>:" at the start of `arn`, or 0.
+std::size_t arn_prefix_length(std::string_view arn) {
+    if (!arn.starts_with("arn:")) return 0;
+    std::size_t at = 0;
+    for (int colons = 0; colons < 5; ++colons) {
+        at = arn.find(':', at);
+        if (at == std::string_view::npos) return 0;
+        ++at;
+    }
+    return at;
+}
+
+/// `text` without the ARN prefix it shares with `request`, so explanations show what differs.
+std::string_view without_arn_prefix(std::string_view text, std::string_view request) {
+    const std::size_t n = arn_prefix_length(request);
+    return n > 0 && text.substr(0, n) == request.substr(0, n) ? text.substr(n) : text;
 }
 
 bool key_is_iot(std::string_view key) { return key.size() >= 4 && equals_ignoring_case(key.substr(0, 4), "iot:"); }
@@ -642,10 +661,10 @@ Truth statement_truth(const CompiledStatement& s, const ConnectionData& data, co
     const Truth action = s.action_truth[view.request->action.index];
     if (action == Truth::no) {
         if (trace) {
-            trace->reason = fmt::format("{} {} is not covered by {}", s.ast->action->negated ? "NotAction excludes" : "action",
-                                        request_action_name(view.request->action),
-                                        s.ast->action->negated ? "the statement" : "its Action");
-            if (s.ast->action->negated) trace->reason = fmt::format("NotAction excludes {}", request_action_name(view.request->action));
+            trace->action_mismatch = true;
+            trace->reason = s.ast->action->negated
+                                ? fmt::format("NotAction excludes {}", request_action_name(view.request->action))
+                                : fmt::format("its Action does not cover {}", request_action_name(view.request->action));
         }
         return Truth::no;
     }
@@ -658,8 +677,8 @@ Truth statement_truth(const CompiledStatement& s, const ConnectionData& data, co
         t = truth_and(t, resource);
         if (trace && resource != Truth::yes) {
             std::vector<std::string_view> entries;
-            for (const CompiledEntry& e : reading.resources) entries.push_back(e.text);
-            why = fmt::format("{} {} {} [{}]", view.request->resource,
+            for (const CompiledEntry& e : reading.resources) entries.push_back(without_arn_prefix(e.text, view.request->resource));
+            why = fmt::format("{} {} {} [{}]", without_arn_prefix(view.request->resource, view.request->resource),
                               resource == Truth::no ? (s.negated_resource ? "is excluded by" : "matches none of")
                                                     : "matches only under some readings",
                               s.negated_resource ? "NotResource" : "Resource", fmt::join(entries, ", "));
@@ -760,7 +779,9 @@ Decision evaluate(const ConnectionData& data, const Request& request, Explanatio
         Trace trace;
         const Truth t = statement_truth(s, data, view, explanation ? &trace : nullptr);
         if (explanation) {
-            explanation->statements.push_back({s.ref, t, true, t == Truth::yes && trace.reason.empty() ? "applies" : trace.reason});
+            explanation->statements.push_back(
+                {s.ref, t, true, t == Truth::yes && trace.reason.empty() ? "applies" : trace.reason,
+                 trace.action_mismatch});
         }
         if (t == Truth::no) continue;
         if (s.effect == Effect::deny) {

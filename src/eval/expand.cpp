@@ -35,8 +35,19 @@ struct Replacement {
 };
 
 /// Substitutes one policy string, recording each variable; returns the replacement when every variable resolved.
-std::optional<std::string> expand_string(std::string_view value, Span span, const Connection& connection,
-                                         std::vector<VariableUse>& uses) {
+/// Where `${name}` is in the source: inside the string token `span` when the string has no escapes (its text is
+/// then the value as written), else the whole string.
+Span variable_span(std::string_view value, Span span, std::string_view source, std::string_view name) {
+    const std::string_view token = source.substr(span.begin, span.end - span.begin);
+    if (token.size() != value.size() + 2) return span;
+    const std::size_t at = value.find(fmt::format("${{{}}}", name));
+    if (at == std::string_view::npos) return span;
+    const auto begin = static_cast<std::uint32_t>(span.begin + 1 + at);
+    return {begin, static_cast<std::uint32_t>(begin + name.size() + 3)};
+}
+
+std::optional<std::string> expand_string(std::string_view value, Span span, std::string_view source,
+                                         const Connection& connection, std::vector<VariableUse>& uses) {
     const VariableTemplate tmpl = parse_variable_template(value);
     if (!tmpl.has_variables()) return std::nullopt;
     SubstitutedText out;
@@ -45,7 +56,7 @@ std::optional<std::string> expand_string(std::string_view value, Span span, cons
         [&](std::string_view name) {
             const KeyResolution r = resolve_variable(connection, RequestContext{}, name);
             VariableUse use;
-            use.span = span;
+            use.span = variable_span(value, span, source, name);
             use.written = fmt::format("${{{}}}", name);
             use.status = r.status;
             use.non_canonical = r.non_canonical;
@@ -105,7 +116,7 @@ Expansion expand_policy(const PolicyDocument& document, const Connection& connec
     for (const Statement& statement : policy.statements) {
         if (statement.resource) {
             for (const auto& entry : statement.resource->values) {
-                if (auto text = expand_string(entry.value, entry.span, connection, e.uses)) {
+                if (auto text = expand_string(entry.value, entry.span, source, connection, e.uses)) {
                     replacements.push_back({entry.span, json_string(*text)});
                 }
             }
@@ -115,7 +126,7 @@ Expansion expand_policy(const PolicyDocument& document, const Connection& connec
             if (!op || op->policy_variables_in_values == catalog::VariableSupport::no) continue;
             for (const ConditionValue& value : condition.values) {
                 if (value.kind != JsonKind::string) continue;
-                if (auto text = expand_string(value.text, value.span, connection, e.uses)) {
+                if (auto text = expand_string(value.text, value.span, source, connection, e.uses)) {
                     replacements.push_back({value.span, json_string(*text)});
                 }
             }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -61,6 +62,9 @@ public:
             if (d.severity == Severity::error) problem(d.span, d.message);
         }
         if (json.root && m_problems.empty()) read_root(*json.root);
+        std::stable_sort(m_problems.begin(), m_problems.end(), [](const InputProblem& a, const InputProblem& b) {
+            return std::tie(a.location.line, a.location.column) < std::tie(b.location.line, b.location.column);
+        });
         load.problems = std::move(m_problems);
         if (load.problems.empty()) load.scenario = std::move(m_scenario);
         return load;
@@ -625,12 +629,21 @@ SimulationResult describe_result(const PolicySet& policies, const Explanation& e
     text += ".";
     std::vector<std::string> deciding;
     std::vector<std::string> others;
+    std::size_t other_actions = 0;
     for (const StatementVerdict& v : e.statements) {
         const bool decides = std::find(e.deciding.begin(), e.deciding.end(), v.ref) != e.deciding.end();
+        if (!decides && v.counted && v.action_mismatch) {
+            ++other_actions;
+            continue;
+        }
         (decides ? deciding : others).push_back(verdict_line(docs[v.ref.policy], v));
     }
     if (!deciding.empty()) text += fmt::format(" Decided by: {}.", fmt::join(deciding, "; "));
     if (!others.empty()) text += fmt::format(" Not applying: {}.", fmt::join(others, "; "));
+    if (other_actions > 0) {
+        text += fmt::format(" {} other statement{} cover{} other actions only.", other_actions,
+                            other_actions == 1 ? "" : "s", other_actions == 1 ? "s" : "");
+    }
     r.explanation = std::move(text);
     r.notes = e.notes;
     return r;

@@ -15,8 +15,15 @@ constexpr std::string_view k_yellow = "\x1b[33m";
 constexpr std::string_view k_bold = "\x1b[1m";
 constexpr std::string_view k_reset = "\x1b[0m";
 
+/// The resource without the ARN prefix the table's reader already knows: `prefix` (partition and region),
+/// and the account that follows it.
 std::string shorten(std::string_view resource, std::string_view prefix) {
-    if (!prefix.empty() && resource.starts_with(prefix)) resource.remove_prefix(prefix.size());
+    if (prefix.empty() || !resource.starts_with(prefix)) return std::string(resource);
+    resource.remove_prefix(prefix.size());
+    const std::size_t colon = resource.find(':');
+    if (colon != std::string_view::npos && resource.substr(0, colon).find('/') == std::string_view::npos) {
+        resource.remove_prefix(colon + 1);
+    }
     return std::string(resource);
 }
 
@@ -33,19 +40,23 @@ std::string result_cell(const SimulationResult& r) {
 std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
     std::string out;
     std::size_t column = 0;
+    bool line_start = true;
     while (!text.empty()) {
         const std::size_t space = text.find(' ');
         const std::string_view word = text.substr(0, space);
-        if (column > indent.size() && column + 1 + word.size() > width) {
+        if (!line_start && column + 1 + word.size() > width) {
             out += '\n';
             out += indent;
             column = indent.size();
-        } else if (column > indent.size()) {
+            line_start = true;
+        }
+        if (!line_start) {
             out += ' ';
             ++column;
         }
         out += word;
         column += word.size();
+        line_start = false;
         if (space == std::string_view::npos) break;
         text.remove_prefix(space + 1);
     }
