@@ -17,6 +17,9 @@ ctest --test-dir build --output-on-failure -j2
 stage "SARIF validation (schema and GitHub code scanning rules)"
 bash tests/sarif/validate.sh build/iotpolicy
 
+stage "Differential test of the simulator against @cloud-copilot/iam-simulate"
+bash tests/differential/run.sh build/iotpolicy
+
 # One clang tree serves both sanitizer stages: the suite runs under ASan + UBSan in the libFuzzer-instrumented
 # build, and the fuzzers then reuse its objects instead of compiling the project a third time.
 if [[ "${SKIP_SANITIZERS:-0}" != 1 ]]; then
