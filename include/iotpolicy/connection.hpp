@@ -37,6 +37,7 @@ struct CertificateField {
 /// The X.509 client certificate of a connection.
 struct CertificateFacts {
     std::string id;
+    std::string status = "ACTIVE";  // ACTIVE, INACTIVE, REVOKED, PENDING_TRANSFER...: only ACTIVE connects (spec §5.4)
     std::optional<std::string> serial_number;  // decimal text (spec vars §5)
     std::vector<CertificateField> subject;
     std::vector<CertificateField> issuer;

@@ -173,6 +173,14 @@ public:
     /// with more than 16 values excepted).
     Decision decide(const Request& request) const;
 
+    /// Starts loading what decide() reads for this connection into the cache, without waiting for it. A caller
+    /// deciding requests of many connections in turn (log replay, a broker's stream) calls it a few requests
+    /// ahead, so that the memory latency of one connection overlaps the decisions of others.
+    void prefetch() const noexcept;
+
+    /// How many bytes prefetch() loads: this connection's compiled statements and resolved keys.
+    std::size_t hot_bytes() const noexcept;
+
     /// The decision for `request` with its explanation.
     Explanation explain(const Request& request) const;
 
@@ -184,6 +192,7 @@ public:
 
 private:
     std::unique_ptr<detail::ConnectionData> m_data;
+    std::size_t m_hot_bytes = 0;  // kept here so that prefetch() reads nothing from the memory it prefetches
 };
 
 }  // namespace iotpolicy

@@ -312,12 +312,13 @@ private:
             problem(v.span, "\"certificate\" must be an object with \"id\", \"subject\", \"issuer\"...");
             return std::nullopt;
         }
-        static constexpr std::array<std::string_view, 6> k_keys{
-            "id", "serialNumber", "subject", "issuer", "subjectAlternativeName", "issuerAlternativeName"};
+        static constexpr std::array<std::string_view, 7> k_keys{
+            "id",     "status", "serialNumber", "subject", "issuer", "subjectAlternativeName", "issuerAlternativeName"};
         check_keys(v, k_keys, "certificate");
         CertificateFacts c;
         c.id = string_field(v, "id", "the certificate ID").value_or("");
         c.serial_number = string_field(v, "serialNumber", "decimal text");
+        if (auto status = string_field(v, "status", "ACTIVE, INACTIVE, REVOKED...")) c.status = *status;
         if (const JsonValue* f = member(v, "subject")) c.subject = read_fields(*f);
         if (const JsonValue* f = member(v, "issuer")) c.issuer = read_fields(*f);
         if (const JsonValue* f = member(v, "subjectAlternativeName")) c.subject_alternative_name = read_fields(*f);

@@ -431,7 +431,11 @@ RequestArn::RequestArn(std::string_view text) : m_text(text), m_case_sensitive_f
     }
 }
 
-ArnPattern::ArnPattern() : m_data(std::make_shared<const detail::ArnPatternData>()) {}
+// Default patterns share one empty form: compiled entries hold one each, whether they use it or not.
+ArnPattern::ArnPattern() : m_data([] {
+    static const std::shared_ptr<const detail::ArnPatternData> empty = std::make_shared<const detail::ArnPatternData>();
+    return empty;
+}()) {}
 
 ArnPattern::ArnPattern(std::shared_ptr<const detail::ArnPatternData> data) : m_data(std::move(data)) {}
 

@@ -29,9 +29,15 @@ void append_tokens(const PatternPiece& piece, std::vector<detail::GlobToken>& to
     tokens.push_back({Kind::literal, detail::GlobClass::any, piece.text.substr(run_begin)});
 }
 
+const std::shared_ptr<const detail::Glob>& empty_glob() {
+    static const std::shared_ptr<const detail::Glob> glob = std::make_shared<const detail::Glob>();
+    return glob;
+}
+
 }  // namespace
 
-WildcardPattern::WildcardPattern() : m_glob(std::make_shared<const detail::Glob>()) {}
+// Every default pattern shares one empty glob: condition values hold several unused patterns each.
+WildcardPattern::WildcardPattern() : m_glob(empty_glob()) {}
 
 WildcardPattern::WildcardPattern(std::shared_ptr<const detail::Glob> glob) : m_glob(std::move(glob)) {}
 
