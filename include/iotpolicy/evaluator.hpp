@@ -127,6 +127,8 @@ struct Explanation {
     std::vector<StatementRef> deciding;  // every Deny that applied, or every Allow that granted
     std::vector<StatementVerdict> statements;  // every statement of every document, in order
     std::vector<std::string> notes;            // R0 readings, connection-level rules, assumptions
+    bool overridden = false;  // a connection-level rule (client ID, CONNECT attributes, identity) denied what the
+                              // statements alone would have allowed; the notes say which
 };
 
 // --- Compiled policies --------------------------------------------------------------------------------------------

@@ -78,6 +78,14 @@ const ActionTable& action_table() {
 
 bool is_action(RequestAction action, std::string_view name) { return request_action_name(action) == name; }
 
+/// The actions an authenticated Cognito identity's IoT policy scopes down; IAM alone decides the others (§2.4).
+bool scoped_for_cognito(std::string_view action) {
+    static constexpr std::array<std::string_view, 7> k_scoped{
+        "iot:Connect",        "iot:Publish",           "iot:Subscribe",        "iot:Receive",
+        "iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"};
+    return std::find(k_scoped.begin(), k_scoped.end(), action) != k_scoped.end();
+}
+
 RequestAction connect_action() {
     static const RequestAction action = *find_request_action("iot:Connect");
     return action;
@@ -720,6 +728,9 @@ struct ConnectionData {
     const Connection* connection = nullptr;
     std::size_t standing_kind = 0;      // CompiledPolicySet::by_action: 1 for a custom-authorizer connection
     bool certificate_inactive = false;  // spec §5.4: an X.509 certificate that is not ACTIVE cannot connect
+    // Per request action: IoT policies do not decide it for this identity (spec §2.1 IAM principals, §2.4 the
+    // actions a Cognito identity's IoT policy does not scope).
+    std::pmr::vector<bool> outside_iot_policies{std::pmr::polymorphic_allocator<bool>(&memory)};
     EvaluationOptions options;
     std::pmr::vector<std::pmr::vector<CompiledReading>> dependent{&memory};  // per connection-dependent statement
     std::pmr::vector<std::array<CachedKey, k_request_kinds>> key_cache{&memory};  // per condition slot
@@ -1093,7 +1104,10 @@ Decision evaluate(const ConnectionData& data, const Request& request, Explanatio
     if (d.kind == DecisionKind::allow && data.options.connect_attributes_need_condition &&
         needs_connect_attribute_condition(view) && !tally.connect_attribute_allow) {
         d = {DecisionKind::implicit_deny, true, std::nullopt};
-        if (explanation) explanation->deciding.clear();
+        if (explanation) {
+            explanation->deciding.clear();
+            explanation->overridden = true;
+        }
         note("a CONNECT with PersistentConnect or a Will is allowed only by an Allow that conditions "
              "iot:ConnectAttributes, and none applies (spec vars §6 R0)");
     }
@@ -1105,10 +1119,20 @@ Decision evaluate(const ConnectionData& data, const Request& request, Explanatio
                                  client_id.empty() ? "an empty client ID is undocumented"
                                                    : "client IDs starting with $ are reserved",
                                  decision_name(d.kind)));
+                if (explanation) explanation->overridden = d.kind == DecisionKind::allow;
                 d = {DecisionKind::implicit_deny, true, std::nullopt};
                 if (explanation) explanation->deciding.clear();
             }
         }
+    }
+    if (data.outside_iot_policies[request.action.index]) {
+        note(data.connection->auth == catalog::AuthType::sigv4
+                 ? "IAM users and roles are authorized by their IAM policies, never by IoT policies (spec §2.1)"
+                 : "for a Cognito identity this action is decided by the identity pool role's IAM policy alone, "
+                   "not by IoT policies (spec §2.4)");
+        if (explanation) explanation->overridden = explanation->overridden || d.kind == DecisionKind::allow;
+        d = {DecisionKind::implicit_deny, false, std::nullopt};
+        if (explanation) explanation->deciding.clear();
     }
     if (data.certificate_inactive) {
         const Connection& c = *data.connection;
@@ -1116,6 +1140,7 @@ Decision evaluate(const ConnectionData& data, const Request& request, Explanatio
                          "so the device cannot connect or make requests (spec §5.4)",
                          c.certificate->status));
         if (d.kind != DecisionKind::explicit_deny) {
+            if (explanation) explanation->overridden = explanation->overridden || d.kind == DecisionKind::allow;
             d = {DecisionKind::implicit_deny, false, std::nullopt};
             if (explanation) explanation->deciding.clear();
         }
@@ -1135,6 +1160,12 @@ ConnectionEvaluator::ConnectionEvaluator(const PolicySet& policies, const Connec
     data.standing_kind = connection.auth == catalog::AuthType::custom ? 1 : 0;
     data.certificate_inactive = connection.auth == catalog::AuthType::x509 && connection.certificate &&
                                 connection.certificate->status != "ACTIVE";
+    const ActionTable& table = action_table();
+    data.outside_iot_policies.resize(table.names.size());
+    for (std::size_t a = 0; a < table.names.size(); ++a) {
+        data.outside_iot_policies[a] = connection.auth == catalog::AuthType::sigv4 ||
+                                       (connection.auth == catalog::AuthType::cognito && !scoped_for_cognito(table.names[a]));
+    }
     data.dependent.resize(data.set->dependent_count);
     for (const CompiledStatement& s : data.set->statements) {
         if (s.broken || !s.depends_on_connection) continue;
@@ -1217,20 +1248,9 @@ Explanation ConnectionEvaluator::explain(const Request& request) const {
                                       "Deny applies (actions §10 R0)",
                                       action));
     }
-    if (c.auth == catalog::AuthType::cognito) {
-        static constexpr std::array<std::string_view, 7> k_scoped{
-            "iot:Connect",        "iot:Publish",        "iot:Subscribe",         "iot:Receive",
-            "iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"};
-        if (std::find(k_scoped.begin(), k_scoped.end(), action) != k_scoped.end()) {
-            e.notes.push_back("for an authenticated Cognito identity the identity pool role's IAM policy must allow "
-                              "this too; it is not part of the simulation (spec §2.4)");
-        } else {
-            e.notes.push_back("for a Cognito identity this action is decided by the role's IAM policy alone, not by "
-                              "IoT policies (spec §2.4)");
-        }
-    }
-    if (c.auth == catalog::AuthType::sigv4) {
-        e.notes.push_back("IAM users and roles are authorized by IAM policies only, not by IoT policies (spec §2.1)");
+    if (c.auth == catalog::AuthType::cognito && scoped_for_cognito(action)) {
+        e.notes.push_back("for an authenticated Cognito identity the identity pool role's IAM policy must allow this "
+                          "too; it is not part of the simulation (spec §2.4)");
     }
     if (!is_action(request.action, "iot:Connect") && c.client_id && c.protocol != catalog::Protocol::https) {
         if (!m_data->own_connect) {

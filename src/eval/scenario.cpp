@@ -624,12 +624,17 @@ SimulationResult describe_result(const PolicySet& policies, const Explanation& e
     switch (e.decision.kind) {
     case DecisionKind::explicit_deny: text = "Explicit deny: a Deny statement applies"; break;
     case DecisionKind::allow: text = "Allowed: an Allow statement applies and no Deny does"; break;
-    case DecisionKind::implicit_deny: text = "Implicit deny: no Allow statement grants it"; break;
+    case DecisionKind::implicit_deny:
+        text = e.overridden ? "Implicit deny: the statements would allow it, but a rule about the connection refuses it "
+                              "(see the notes)"
+                            : "Implicit deny: no Allow statement grants it";
+        break;
     }
     if (e.decision.uncertain) text += " (uncertain: the decision rests on an R0 reading, spec §0.2)";
     text += ".";
     std::vector<std::string> deciding;
     std::vector<std::string> others;
+    std::vector<std::string> would;
     std::size_t other_actions = 0;
     for (const StatementVerdict& v : e.statements) {
         const bool decides = std::find(e.deciding.begin(), e.deciding.end(), v.ref) != e.deciding.end();
@@ -637,9 +642,11 @@ SimulationResult describe_result(const PolicySet& policies, const Explanation& e
             ++other_actions;
             continue;
         }
-        (decides ? deciding : others).push_back(verdict_line(docs[v.ref.policy], v));
+        const bool would_allow = e.overridden && v.counted && v.applies == Truth::yes;
+        (decides ? deciding : would_allow ? would : others).push_back(verdict_line(docs[v.ref.policy], v));
     }
     if (!deciding.empty()) text += fmt::format(" Decided by: {}.", fmt::join(deciding, "; "));
+    if (!would.empty()) text += fmt::format(" Would allow: {}.", fmt::join(would, "; "));
     if (!others.empty()) text += fmt::format(" Not applying: {}.", fmt::join(others, "; "));
     if (other_actions > 0) {
         text += fmt::format(" {} other statement{} cover{} other actions only.", other_actions,

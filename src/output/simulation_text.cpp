@@ -36,10 +36,10 @@ std::string result_cell(const SimulationResult& r) {
     return *r.pass ? "pass" : "FAIL";
 }
 
-/// Wraps `text` at `width` columns, each line after the first indented by `indent`.
-std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
+/// Wraps `text`, which starts at column `start`, at `width` columns; lines after the first start with `indent`.
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent, std::size_t start) {
     std::string out;
-    std::size_t column = 0;
+    std::size_t column = start;
     bool line_start = true;
     while (!text.empty()) {
         const std::size_t space = text.find(' ');
@@ -120,8 +120,8 @@ void write_simulation_text(std::ostream& out, const SimulationReport& report, co
                             : fmt::format("{} #{} {} {}: {}", r.connection, r.request, r.action,
                                           shorten(r.resource, options.arn_prefix), decision_name(r.decision));
         out << paint(r.pass == false ? k_red : k_green, title) << '\n';
-        out << "  " << wrap(r.explanation, 118, "  ") << '\n';
-        for (const std::string& note : r.notes) out << "  note: " << wrap(note, 118, "    ") << '\n';
+        out << "  " << wrap(r.explanation, 118, "  ", 2) << '\n';
+        for (const std::string& note : r.notes) out << "  note: " << wrap(note, 118, "    ", 8) << '\n';
     }
     out << '\n' << simulation_summary_line(report.summary) << '\n';
 }
@@ -153,8 +153,8 @@ void write_disagreements(std::ostream& out, const std::vector<ReplayDisagreement
         out << fmt::format("    {} {} ×{} (line{} {}): {}{}\n", d.action, shorten(d.resource, options.arn_prefix),
                            d.lines.size(), d.lines.size() == 1 ? "" : "s", line_list(d.lines), decision_name(d.decision),
                            d.uncertain ? " (uncertain)" : "");
-        out << "      " << wrap(d.explanation, 116, "      ") << '\n';
-        for (const std::string& note : d.notes) out << "      note: " << wrap(note, 116, "        ") << '\n';
+        out << "      " << wrap(d.explanation, 118, "      ", 6) << '\n';
+        for (const std::string& note : d.notes) out << "      note: " << wrap(note, 118, "        ", 12) << '\n';
     }
 }
 
