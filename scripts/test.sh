@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: release build + every test; the same under AddressSanitizer and
-# UndefinedBehaviorSanitizer; the SARIF validated by Microsoft's SARIF Multitool; a short libFuzzer run of the
-# parser; the VS Code extension's tests.
-# FUZZ_SECONDS (default 72: a minute for the JSON parser, 12 s for templates) bounds the fuzzing; SKIP_SANITIZERS=1 / SKIP_FUZZ=1 / SKIP_EXTENSION=1 skip a stage.
+# The whole test suite, as CI runs it: release build + every test (unit, rule fixtures, golden CLI, the
+# simulator's conformance suite and evaluator cases); the SARIF validated by Microsoft's SARIF Multitool; the
+# simulator against an independent IAM evaluator; the same tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer; a short libFuzzer run of every parser; the VS Code extension's tests.
+# FUZZ_SECONDS (default 72, shared by the four fuzz targets as scripts/fuzz.sh says) bounds the fuzzing;
+# SKIP_SANITIZERS=1 / SKIP_FUZZ=1 / SKIP_EXTENSION=1 skip a stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

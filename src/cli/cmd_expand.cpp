@@ -75,7 +75,7 @@ int run_expand(const ExpandOptions& options) {
         if (doc["policy"].is_discarded()) doc["policy"] = expansion.text;
         doc["variables"] = std::move(variables);
         doc["notes"] = expansion.notes;
-        std::cout << doc.dump(2) << '\n';
+        std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
         return k_exit_clean;
     }
     std::cout << expansion.text << "\n";

@@ -9,6 +9,7 @@
 
 #include "iotpolicy/json.hpp"
 #include "iotpolicy/source.hpp"
+#include "../support/utf8.hpp"
 
 namespace iotpolicy {
 
@@ -85,15 +86,24 @@ OffsetMap OffsetMap::string_literal(std::string_view outer_text, Span literal, c
     std::uint32_t decoded = 0;
     for (std::size_t i = 0; i < raw.size();) {
         if (raw[i] != '\\') {
-            ++decoded;
-            ++i;
+            // An invalid byte decodes as U+FFFD (three bytes), as the parser does.
+            const std::uint32_t length = detail::utf8_sequence_length(raw, i);
+            if (length == 0) {
+                map.m_escapes.push_back({decoded, 3, static_cast<std::uint32_t>(i), 1});
+                decoded += 3;
+                ++i;
+            } else {
+                decoded += length;
+                i += length;
+            }
             continue;
         }
         if (i + 1 >= raw.size()) {
             break;
         }
         std::uint32_t decoded_length = 3;  // U+FFFD for an invalid escape or a lone surrogate, as the parser does
-        std::uint32_t source_length = 2;
+        // An invalid escape takes the backslash and the whole character after it.
+        std::uint32_t source_length = 1 + detail::utf8_step(raw, i + 1);
         if (std::string_view("\"\\/bfnrt").find(raw[i + 1]) != std::string_view::npos) {
             decoded_length = 1;
         } else if (is_unicode_escape(raw, i)) {

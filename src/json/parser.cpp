@@ -9,6 +9,7 @@
 #include "../../grammar/json.hpp"
 #include "../../grammar/json_errors.hpp"
 #include "iotpolicy/json.hpp"
+#include "../support/utf8.hpp"
 
 namespace iotpolicy {
 
@@ -170,13 +171,20 @@ std::string decode_string(std::string_view content, std::uint32_t begin, BuildSt
     out.reserve(content.size());
     std::size_t i = 0;
     while (i < content.size()) {
-        const std::size_t run_end = content.find('\\', i);
-        if (run_end != i) {
-            out.append(content.substr(i, run_end - i));
-            if (run_end == std::string_view::npos) {
-                break;
+        const std::size_t run_end = std::min(content.find('\\', i), content.size());
+        while (i < run_end) {
+            // Invalid UTF-8 (reported by the grammar's action) becomes U+FFFD, one per invalid byte.
+            const std::uint32_t length = detail::utf8_sequence_length(content, i);
+            if (length == 0) {
+                out.append(reinterpret_cast<const char*>(u8"\uFFFD"));
+                ++i;
+            } else {
+                out.append(content.substr(i, length));
+                i += length;
             }
-            i = run_end;
+        }
+        if (i >= content.size()) {
+            break;
         }
         // content[i] == '\\'
         if (i + 1 >= content.size()) {
@@ -195,8 +203,9 @@ std::string decode_string(std::string_view content, std::uint32_t begin, BuildSt
         default: break;
         }
         if (!is_complete_unicode_escape(content, i)) {
-            out.append(reinterpret_cast<const char*>(u8"\uFFFD"));  // reported by the invalid_escape action
-            i += 2;
+            // Reported by the invalid_escape action, which takes the backslash and the whole character after it.
+            out.append(reinterpret_cast<const char*>(u8"\uFFFD"));
+            i += 1 + detail::utf8_step(content, i + 1);
             continue;
         }
         char32_t cp = read_unicode_escape(content, i);

@@ -41,7 +41,7 @@ void write_simulation_json(std::ostream& out, const SimulationReport& report) {
                       {"failed", report.summary.failed},
                       {"uncertain", report.summary.uncertain}};
     doc["documents"] = report.document_notes;
-    out << doc.dump(2) << '\n';
+    out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace iotpolicy
@@ -85,7 +85,7 @@ void write_replay_json(std::ostream& out, const ReplayReport& report) {
     doc["newlyAllowed"] = disagreements(report.newly_allowed);
     doc["sharedClientIds"] = std::move(shared);
     doc["notes"] = report.notes;
-    out << doc.dump(2) << '\n';
+    out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace iotpolicy

@@ -55,6 +55,20 @@ TEST_CASE("escapes decode, surrogate pairs combine") {
     CHECK(items[2].text == std::string("a\0b", 3));
 }
 
+TEST_CASE("decoded strings are always valid UTF-8: what is invalid becomes U+FFFD") {
+    // Found by fuzz_log_records: invalid bytes were copied through, and an invalid escape before a multi-byte
+    // character left that character's continuation byte behind.
+    const SourceFile source("f.json", "[\"a\xFF" "b\", \"gh-\\\xC3\xA9" "x\", \"\\q\"]");
+    const JsonDocument document = parse_json(source);
+    CHECK(document.diagnostics.size() == 3);
+    REQUIRE(document.root);
+    const auto& items = document.root->items;
+    REQUIRE(items.size() == 3);
+    CHECK(items[0].text == "a\xEF\xBF\xBD" "b");
+    CHECK(items[1].text == "gh-\xEF\xBF\xBD" "x");
+    CHECK(items[2].text == "\xEF\xBF\xBD");
+}
+
 TEST_CASE("recoverable defects are all reported and the tree is still built") {
     const SourceFile source("f.json", "\xEF\xBB\xBF{\"a\": [1, 2,], // note\n \"b\": \"x\\qy\", \"c\": \"\\uDC00\", }");
     const JsonDocument document = parse_json(source);
