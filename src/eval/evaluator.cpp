@@ -265,8 +265,18 @@ struct CompiledReading {
 /// for every connection, e.g. `arn:aws:iot:eu-west-1:123456789012:topic/dt/` + `${thing}` + `/*`: matching
 /// compares the prefix and runs only the tail, and connections share the tail's compiled form.
 struct EntryPlan {
+    /// A piece of the literal prefix: policy text, or the value of the policy set's variable `variable`.
+    struct PrefixPiece {
+        std::string text;
+        std::size_t variable = k_no_variable;
+    };
+    static constexpr std::size_t k_no_variable = static_cast<std::size_t>(-1);
+
     bool matches_everything = false;  // the entry is `*`
     bool splittable = false;
+    // The whole prefix as pieces, when every `${…}` in it is a plain variable: with a connection's values the
+    // entry is matched without compiling anything for the connection (CompiledStatement::fast).
+    std::optional<std::vector<PrefixPiece>> prefix_pieces;
     std::string head;  // the policy's text before the first variable: the start of every connection's prefix
     WildcardPattern tail;
     std::size_t tail_length = 0;  // bytes of the substituted text the tail covers
@@ -288,6 +298,10 @@ struct CompiledStatement {
     std::vector<CompiledConditionEntry> fixed_conditions;
     std::vector<bool> condition_is_fixed;
     bool conditions_connect_attributes = false;  // spec vars §6: it may grant a persistent or Will CONNECT
+    // One reading, no variable in a condition value, every Resource entry `*` or prefix pieces: decide() can use
+    // the plans with the connection's variable values, when those all resolve plainly (ConnectionData).
+    bool fast = false;
+    std::vector<std::size_t> variables;  // the policy set's variables this statement uses
     bool depends_on_connection = false;
     std::vector<CompiledReading> fixed;  // the readings, when they do not depend on the connection
     std::size_t dependent_index = 0;     // index among the connection-dependent statements
@@ -298,6 +312,7 @@ struct CompiledPolicySet {
     std::vector<PolicyDocument> documents;
     std::vector<CompiledStatement> statements;
     std::vector<std::string> condition_keys;  // per slot, as written
+    std::vector<std::string> variables;       // every `${name}` of a Resource entry, as written, once
     std::size_t dependent_count = 0;
     // For decide(): per request action, the statements that can apply to it, for named policies [0] and for
     // custom-authorizer responses [1] (spec §0.3: the two are judged apart).
@@ -319,6 +334,9 @@ bool segment_is_variable(const TemplateSegment& s) {
     return s.kind == SegmentKind::variable || s.kind == SegmentKind::default_variable ||
            s.kind == SegmentKind::malformed;
 }
+
+/// Prefix pieces a connection-independent entry may have (matched from an array on the stack).
+constexpr std::size_t k_max_prefix_pieces = 16;
 
 bool conditions_connect_attributes(const Statement& s) {
     return std::any_of(s.conditions.begin(), s.conditions.end(), [](const Condition& c) {
@@ -456,7 +474,7 @@ bool covers_resource_type(std::string_view text, std::size_t length) {
     return colons > 0 && text.substr(0, length).find('/', colons) != std::string_view::npos;
 }
 
-EntryPlan plan_entry(const VariableTemplate& t, const Reading& reading) {
+EntryPlan plan_entry(const VariableTemplate& t, const Reading& reading, std::vector<std::string>& variables) {
     EntryPlan plan;
     if (t.text() == "*") {
         plan.matches_everything = true;
@@ -507,6 +525,26 @@ EntryPlan plan_entry(const VariableTemplate& t, const Reading& reading) {
     plan.splittable = true;
     plan.tail = WildcardPattern::compile(pieces);
     plan.tail_length = out.text.size() - split;
+    // The prefix as literal text and variables, for the connection-independent path.
+    std::vector<EntryPlan::PrefixPiece> prefix;
+    bool plain = reading.substitute || after == 0;
+    for (const TemplateSegment& segment : t.segments()) {
+        if (!plain || segment.range.begin >= after) break;
+        if (segment.kind == SegmentKind::literal) {
+            prefix.push_back({std::string(t.slice(segment.range))});
+        } else if (segment.kind == SegmentKind::variable) {
+            const std::string name(t.name(segment));
+            auto at = std::find(variables.begin(), variables.end(), name);
+            if (at == variables.end()) at = variables.insert(variables.end(), name);
+            prefix.push_back({{}, static_cast<std::size_t>(at - variables.begin())});
+        } else {
+            plain = false;  // escapes, default values, malformed forms: compiled per connection
+        }
+    }
+    if (plain) {
+        prefix.push_back({out.text.substr(0, split)});
+        plan.prefix_pieces = std::move(prefix);
+    }
     return plan;
 }
 
@@ -650,7 +688,7 @@ PolicySet::PolicySet(std::vector<PolicyDocument> documents) : m_compiled(std::ma
                 s.conditions_connect_attributes = conditions_connect_attributes(st);
                 for (const Reading& r : s.readings) {
                     std::vector<EntryPlan> plans;
-                    for (const VariableTemplate& t : s.resources) plans.push_back(plan_entry(t, r));
+                    for (const VariableTemplate& t : s.resources) plans.push_back(plan_entry(t, r, set.variables));
                     s.plans.push_back(std::move(plans));
                 }
                 bool dependent = false;
@@ -666,6 +704,18 @@ PolicySet::PolicySet(std::vector<PolicyDocument> documents) : m_compiled(std::ma
                 s.depends_on_connection = dependent;
                 if (dependent) {
                     s.dependent_index = set.dependent_count++;
+                }
+                s.fast = dependent && s.readings.size() == 1 &&
+                         std::all_of(s.condition_is_fixed.begin(), s.condition_is_fixed.end(), [](bool f) { return f; }) &&
+                         std::all_of(s.plans.front().begin(), s.plans.front().end(), [](const EntryPlan& p) {
+                             return p.matches_everything || (p.splittable && p.prefix_pieces &&
+                                                             p.prefix_pieces->size() <= k_max_prefix_pieces);
+                         });
+                for (const EntryPlan& p : s.plans.front()) {
+                    if (!p.prefix_pieces) continue;
+                    for (const auto& piece : *p.prefix_pieces) {
+                        if (piece.variable != EntryPlan::k_no_variable) s.variables.push_back(piece.variable);
+                    }
                 }
             }
             set.statements.push_back(std::move(s));
@@ -732,6 +782,11 @@ struct ConnectionData {
     // actions a Cognito identity's IoT policy does not scope).
     std::pmr::vector<bool> outside_iot_policies{std::pmr::polymorphic_allocator<bool>(&memory)};
     EvaluationOptions options;
+    // Per variable of the policy set: its value when it resolves plainly (a value, documented spelling, no * or ?),
+    // copied here; and per connection-dependent statement, whether all of its variables do, so that decide()
+    // can match the statement's plans with these values (CompiledStatement::fast).
+    std::pmr::vector<std::string_view> variable_values{&memory};
+    std::pmr::vector<bool> planned{std::pmr::polymorphic_allocator<bool>(&memory)};
     std::pmr::vector<std::pmr::vector<CompiledReading>> dependent{&memory};  // per connection-dependent statement
     std::pmr::vector<std::array<CachedKey, k_request_kinds>> key_cache{&memory};  // per condition slot
     std::pmr::vector<std::string_view> key_values{&memory};                      // what key_cache's spans view
@@ -791,34 +846,37 @@ std::size_t first_mismatch(std::string_view a, std::string_view b) {
 
 /// A literal prefix, then the tail pattern on the rest: the four readings of ArnMatch collapse to two, letters
 /// exact or folded, because the prefix holds no wildcard and the tail lies within the resource name.
-Truth split_truth(const CompiledEntry& e, const RequestArn& arn) {
+Truth prefix_and_tail_truth(std::span<const std::string_view> pieces, const WildcardPattern& tail,
+                            const RequestArn& arn) {
     const std::string_view request = arn.text();
-    const std::string_view head = e.head;
-    const std::string_view own = e.text.substr(0, e.prefix_length);
-    const std::size_t prefix_size = head.size() + own.size();
-    if (request.size() < prefix_size) return Truth::no;
-    std::size_t first_difference = first_mismatch(head, request);
-    if (first_difference == head.size()) first_difference += first_mismatch(own, request.substr(head.size()));
-    const bool exact_prefix = first_difference == prefix_size;
-    if (!exact_prefix) {
-        // Letters may differ in case only before the topic name (spec §3.2): a difference after it settles it.
-        const std::size_t folded_until = std::min(arn.case_sensitive_from(), prefix_size);
-        if (first_difference >= folded_until) return Truth::no;
-        for (std::size_t i = first_difference; i < prefix_size; ++i) {
-            const char p = i < head.size() ? head[i] : own[i - head.size()];
-            const char r = request[i];
-            const bool same = i < folded_until ? detail::equals_ignoring_case(std::string_view(&p, 1), std::string_view(&r, 1))
-                                               : p == r;
-            if (!same) return Truth::no;
+    // Letters may differ in case only before the topic name (spec §3.2): a difference after it settles it.
+    const std::size_t folded_until = arn.case_sensitive_from();
+    std::size_t position = 0;
+    bool exact_prefix = true;
+    for (const std::string_view piece : pieces) {
+        if (request.size() - position < piece.size()) return Truth::no;
+        const std::string_view against = request.substr(position, piece.size());
+        for (std::size_t i = first_mismatch(piece, against); i < piece.size(); ++i) {
+            if (piece[i] == against[i]) continue;
+            if (position + i >= folded_until ||
+                !detail::equals_ignoring_case(piece.substr(i, 1), against.substr(i, 1))) {
+                return Truth::no;
+            }
+            exact_prefix = false;
         }
+        position += piece.size();
     }
-    const std::string_view rest = request.substr(prefix_size);
-    const bool tail_exact = e.tail->matches(rest, Case::sensitive);
+    const std::string_view rest = request.substr(position);
+    const bool tail_exact = tail.matches(rest, Case::sensitive);
     if (exact_prefix && tail_exact) return Truth::yes;
     // Letters of the rest fold only where the request is not a topic name (spec §3.2).
-    const bool rest_folds = arn.case_sensitive_from() > prefix_size;
-    const bool tail_folded = tail_exact || (rest_folds && e.tail->matches(rest, Case::insensitive));
+    const bool tail_folded = tail_exact || (folded_until > position && tail.matches(rest, Case::insensitive));
     return tail_folded ? Truth::unknown : Truth::no;
+}
+
+Truth split_truth(const CompiledEntry& e, const RequestArn& arn) {
+    const std::array<std::string_view, 2> pieces{e.head, e.text.substr(0, e.prefix_length)};
+    return prefix_and_tail_truth(pieces, *e.tail, arn);
 }
 
 Truth entry_truth(const CompiledEntry& e, const RequestArn& arn) {
@@ -847,17 +905,34 @@ Truth resource_truth_for(const CompiledStatement& s, const CompiledReading& read
     return s.negated_resource ? truth_not(any) : any;
 }
 
-Truth resource_truth(const CompiledStatement& s, const CompiledReading& reading, const RequestView& view) {
-    const Truth primary = resource_truth_for(s, reading, view.primary);
+/// The resource part of a statement's truth for the request, given `truth_for(arn)` for one ARN.
+template <typename TruthFor>
+Truth over_request_resources(const RequestView& view, TruthFor truth_for) {
+    const Truth primary = truth_for(view.primary);
     switch (view.request->reading) {
     case ResourceReading::single: return primary;
     case ResourceReading::named_shadow:
         // actions §4.3 R0: under one reading a statement on thing/<t> also covers <t>'s named shadows.
-        return combine_readings(primary, truth_or(primary, resource_truth_for(s, reading, view.alternate)));
-    case ResourceReading::list_named_shadows:
-        return combine_readings(primary, resource_truth_for(s, reading, view.alternate));
+        return combine_readings(primary, truth_or(primary, truth_for(view.alternate)));
+    case ResourceReading::list_named_shadows: return combine_readings(primary, truth_for(view.alternate));
     }
     return primary;
+}
+
+Truth resource_truth(const CompiledStatement& s, const CompiledReading& reading, const RequestView& view) {
+    return over_request_resources(view, [&](const RequestArn& arn) { return resource_truth_for(s, reading, arn); });
+}
+
+/// An entry from the statement's plan and the connection's variable values, nothing compiled per connection.
+Truth planned_entry_truth(const EntryPlan& plan, const ConnectionData& data, const RequestArn& arn) {
+    if (plan.matches_everything) return Truth::yes;
+    std::array<std::string_view, k_max_prefix_pieces> pieces;
+    std::size_t n = 0;
+    for (const EntryPlan::PrefixPiece& piece : *plan.prefix_pieces) {
+        pieces[n++] = piece.variable == EntryPlan::k_no_variable ? std::string_view(piece.text)
+                                                                  : data.variable_values[piece.variable];
+    }
+    return prefix_and_tail_truth(std::span(pieces.data(), n), plan.tail, arn);
 }
 
 bool key_is_iot(std::string_view key) { return key.size() >= 4 && equals_ignoring_case(key.substr(0, 4), "iot:"); }
@@ -934,6 +1009,22 @@ Truth statement_truth(const CompiledStatement& s, const ConnectionData& data, co
                                 : fmt::format("its Action does not cover {}", request_action_name(view.request->action));
         }
         return Truth::no;
+    }
+    if (!trace && s.fast && data.planned[s.dependent_index]) {
+        const Truth resource = over_request_resources(view, [&](const RequestArn& arn) {
+            Truth any = Truth::no;
+            for (const EntryPlan& plan : s.plans.front()) {
+                any = truth_or(any, planned_entry_truth(plan, data, arn));
+                if (any == Truth::yes) break;
+            }
+            return s.negated_resource ? truth_not(any) : any;
+        });
+        Truth t = truth_and(action, resource);
+        for (const auto& c : s.fixed_conditions) {
+            if (t == Truth::no) break;
+            t = truth_and(t, condition_truth(c, data, view, nullptr));
+        }
+        return t;
     }
     // The conditions without variables are the same under every reading: evaluated once, when needed.
     std::optional<Truth> fixed;
@@ -1166,14 +1257,25 @@ ConnectionEvaluator::ConnectionEvaluator(const PolicySet& policies, const Connec
         data.outside_iot_policies[a] = connection.auth == catalog::AuthType::sigv4 ||
                                        (connection.auth == catalog::AuthType::cognito && !scoped_for_cognito(table.names[a]));
     }
-    data.dependent.resize(data.set->dependent_count);
+    // What decide() reads comes first in the arena: variable values, then resolved keys (see prefetch()).
+    std::vector<bool> plain(data.set->variables.size(), false);
+    data.variable_values.resize(data.set->variables.size());
+    for (std::size_t v = 0; v < data.set->variables.size(); ++v) {
+        const KeyResolution r = resolve_variable(connection, RequestContext{}, data.set->variables[v]);
+        if (r.status == KeyStatus::value && r.values.size() == 1 && !r.non_canonical &&
+            r.values.front().find_first_of("*?") == std::string_view::npos) {
+            plain[v] = true;
+            data.variable_values[v] = copy_into(&data.memory, r.values.front());
+        }
+    }
+    data.planned.resize(data.set->dependent_count);
+    bool every_statement_planned = true;
     for (const CompiledStatement& s : data.set->statements) {
         if (s.broken || !s.depends_on_connection) continue;
-        auto& readings = data.dependent[s.dependent_index];
-        readings.reserve(s.readings.size());
-        for (std::size_t r = 0; r < s.readings.size(); ++r) {
-            readings.push_back(compile_reading(s, r, &connection, &data.memory));
-        }
+        const bool planned = s.fast && std::all_of(s.variables.begin(), s.variables.end(),
+                                                   [&](std::size_t v) { return plain[v]; });
+        data.planned[s.dependent_index] = planned;
+        every_statement_planned = every_statement_planned && planned;
     }
     // Resolve every condition key for each kind of request, then copy the values into one block.
     std::vector<std::array<KeyResolution, detail::k_request_kinds>> resolved;
@@ -1201,9 +1303,23 @@ ConnectionEvaluator::ConnectionEvaluator(const PolicySet& policies, const Connec
         data.key_cache.push_back(cached);
     }
     const auto* begin = reinterpret_cast<const std::byte*>(&data);
-    const auto* end = static_cast<const std::byte*>(data.memory.allocate(1, 1));
-    const bool inside = end > begin && end < begin + sizeof(ConnectionData);
-    m_hot_bytes = inside ? static_cast<std::size_t>(end - begin) : sizeof(ConnectionData);
+    const auto hot_end = [&] {
+        const auto* end = static_cast<const std::byte*>(data.memory.allocate(1, 1));
+        const bool inside = end > begin && end < begin + sizeof(ConnectionData);
+        return inside ? static_cast<std::size_t>(end - begin) : sizeof(ConnectionData);
+    };
+    m_hot_bytes = hot_end();
+    // The compiled readings serve explain(), and decide() for the statements without a plan.
+    data.dependent.resize(data.set->dependent_count);
+    for (const CompiledStatement& s : data.set->statements) {
+        if (s.broken || !s.depends_on_connection) continue;
+        auto& readings = data.dependent[s.dependent_index];
+        readings.reserve(s.readings.size());
+        for (std::size_t r = 0; r < s.readings.size(); ++r) {
+            readings.push_back(compile_reading(s, r, &connection, &data.memory));
+        }
+    }
+    if (!every_statement_planned) m_hot_bytes = hot_end();
 }
 
 ConnectionEvaluator::~ConnectionEvaluator() = default;
