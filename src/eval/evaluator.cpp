@@ -791,7 +791,7 @@ struct ConnectionData {
     std::pmr::vector<std::array<CachedKey, k_request_kinds>> key_cache{&memory};  // per condition slot
     std::pmr::vector<std::string_view> key_values{&memory};                      // what key_cache's spans view
     mutable std::optional<Decision> own_connect;  // the connection's CONNECT, computed on demand
-    static constexpr std::size_t k_first_block_size = 4096;
+    static constexpr std::size_t k_first_block_size = 2048;
     std::array<std::byte, k_first_block_size> first_block;  // last: see `memory`
 
     // The storage exists before its (trivial) initialisation; only its address is taken here.
