@@ -33,6 +33,7 @@
 #include "iotpolicy/evaluator.hpp"
 #include "iotpolicy/scenario.hpp"  // resource_arn: how `iotpolicy simulate` builds a request's ARN
 #include "iotpolicy/source.hpp"
+#include "splitmix64.hpp"
 
 // --- Counting the heap allocations of this process -------------------------------------------------------------
 //
@@ -109,6 +110,7 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::f
 namespace {
 
 using namespace iotpolicy;
+using bench::SplitMix64;
 using Clock = std::chrono::steady_clock;
 
 constexpr int k_exit_ok = 0;
@@ -139,24 +141,6 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/// splitmix64 (Steele, Lea and Flood, 2014): fully specified, so a seed gives the same workload everywhere.
-class SplitMix64 {
-public:
-    explicit SplitMix64(std::uint64_t seed) : m_state(seed) {}
-
-    std::uint64_t next() {
-        m_state += 0x9E37'79B9'7F4A'7C15ULL;
-        std::uint64_t z = m_state;
-        z = (z ^ (z >> 30U)) * 0xBF58'476D'1CE4'E5B9ULL;
-        z = (z ^ (z >> 27U)) * 0x94D0'49BB'1331'11EBULL;
-        return z ^ (z >> 31U);
-    }
-
-    std::size_t below(std::size_t bound) { return static_cast<std::size_t>(next() % bound); }
-
-private:
-    std::uint64_t m_state;
-};
 
 // --- The fleet policy ---------------------------------------------------------------------------------------------
 

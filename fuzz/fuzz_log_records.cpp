@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fuzz_support.hpp"
 #include "iotpolicy/evaluator.hpp"
 #include "iotpolicy/log_records.hpp"
 #include "iotpolicy/log_replay.hpp"
@@ -174,22 +175,9 @@ iotpolicy::ReplayOptions options_for(std::size_t size) {
 
 // --- Failing loudly -------------------------------------------------------------------------------------------------
 
-class NullBuffer final : public std::streambuf {
-protected:
-    int overflow(int c) override { return c == traits_type::eof() ? 0 : c; }
-    std::streamsize xsputn(const char* /*s*/, std::streamsize n) override { return n; }
-};
-
-[[noreturn]] void fail(const std::string& what) {
-    std::fprintf(stderr, "\n*** iotpolicy fuzz invariant violated: %s\n", what.c_str());
-    __builtin_trap();
-}
-
-void check(bool condition, const std::string& what) {
-    if (!condition) {
-        fail(what);
-    }
-}
+using iotpolicy::fuzz::NullBuffer;
+using iotpolicy::fuzz::check;
+using iotpolicy::fuzz::fail;
 
 bool is_severity(iotpolicy::Severity s) {
     return s == iotpolicy::Severity::error || s == iotpolicy::Severity::warning || s == iotpolicy::Severity::info;

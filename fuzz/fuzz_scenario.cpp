@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fuzz_support.hpp"
 #include "iotpolicy/evaluator.hpp"
 #include "iotpolicy/scenario.hpp"
 #include "iotpolicy/simulation_output.hpp"
@@ -55,22 +56,8 @@ constexpr const char* k_path = "fuzz-scenario.json";
 
 // --- Failing loudly -------------------------------------------------------------------------------------------------
 
-class NullBuffer final : public std::streambuf {
-protected:
-    int overflow(int c) override { return c == traits_type::eof() ? 0 : c; }
-    std::streamsize xsputn(const char* /*s*/, std::streamsize n) override { return n; }
-};
-
-[[noreturn]] void fail(const std::string& what) {
-    std::fprintf(stderr, "\n*** iotpolicy fuzz invariant violated: %s\n", what.c_str());
-    __builtin_trap();
-}
-
-void check(bool condition, const std::string& what) {
-    if (!condition) {
-        fail(what);
-    }
-}
+using iotpolicy::fuzz::NullBuffer;
+using iotpolicy::fuzz::check;
 
 bool is_decision(DecisionKind kind) {
     return kind == DecisionKind::allow || kind == DecisionKind::implicit_deny || kind == DecisionKind::explicit_deny;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,13 @@ struct Location {
 
 /// The largest input the tool accepts: spans are 32-bit byte offsets.
 inline constexpr std::size_t k_max_source_bytes = 0xFFFF'FFF0;
+
+/// Reads all of `in`; nothing when reading fails or the text is larger than k_max_source_bytes, and then `error`
+/// says why.
+std::optional<std::string> read_all(std::istream& in, std::string& error);
+
+/// Reads the file at `path` whole; nothing when it cannot be read, and then `error` says why.
+std::optional<std::string> read_file(const std::string& path, std::string& error);
 
 /// One input document, owning its text and the index of its line starts.
 /// Lines end at LF, CR LF or a lone CR, as editors and the language server protocol count them.

@@ -1,7 +1,5 @@
 // `iotpolicy expand POLICY --connection CONN.json`: the policy as one connection sees it.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -35,15 +33,14 @@ std::string_view status_word(const VariableUse& use) {
 }
 
 int run_expand(const ExpandOptions& options) {
-    std::ifstream in(options.policy, std::ios::binary);
-    if (!in) {
-        std::cerr << fmt::format("iotpolicy: error: cannot read '{}'\n", options.policy);
+    std::string error;
+    std::optional<std::string> text = read_file(options.policy, error);
+    if (!text) {
+        std::cerr << fmt::format("iotpolicy: error: cannot read '{}': {}\n", options.policy, error);
         return k_exit_usage;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
     const PolicyDocument document =
-        load_policy_document(options.policy, std::make_shared<const SourceFile>(options.policy, text.str()));
+        load_policy_document(options.policy, std::make_shared<const SourceFile>(options.policy, std::move(*text)));
     EvaluationOptions evaluation;
     evaluation.region = "us-east-1";
     evaluation.account = "123456789012";

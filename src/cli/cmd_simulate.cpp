@@ -1,8 +1,6 @@
 // `iotpolicy simulate SCENARIO.json`: decide every request of a scenario and check its expectations.
 // `iotpolicy simulate --policy P.json --logs FILE`: replay AWS IoT log records against policies.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -30,14 +28,6 @@ struct SimulateOptions {
     bool explain = false;
 };
 
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 int run_replay(const SimulateOptions& options) {
     if (options.region.empty()) {
         std::cerr << "iotpolicy: error: --logs needs --region: log records carry the account but not the region\n";
@@ -45,16 +35,18 @@ int run_replay(const SimulateOptions& options) {
     }
     std::vector<PolicyDocument> documents;
     for (const std::string& path : options.policies) {
-        const std::optional<std::string> text = read_file(path);
+        std::string error;
+        const std::optional<std::string> text = read_file(path, error);
         if (!text) {
-            std::cerr << fmt::format("iotpolicy: error: cannot read policy '{}'\n", path);
+            std::cerr << fmt::format("iotpolicy: error: cannot read policy '{}': {}\n", path, error);
             return k_exit_usage;
         }
         documents.push_back(load_policy_document(path, std::make_shared<const SourceFile>(path, *text)));
     }
-    const std::optional<std::string> log_text = read_file(options.logs);
+    std::string error;
+    const std::optional<std::string> log_text = read_file(options.logs, error);
     if (!log_text) {
-        std::cerr << fmt::format("iotpolicy: error: cannot read log file '{}'\n", options.logs);
+        std::cerr << fmt::format("iotpolicy: error: cannot read log file '{}': {}\n", options.logs, error);
         return k_exit_usage;
     }
     const LogReadResult log = read_log_records(*log_text);

@@ -1,10 +1,7 @@
 #include "input.hpp"
 
 #include <algorithm>   // sort
-#include <cerrno>
-#include <cstring>     // strerror
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 
@@ -16,31 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> read_stream(std::istream& in, std::string& error) {
-    std::string text;
-    char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > k_max_source_bytes) {
-            error = "larger than 4 GiB";
-            return std::nullopt;
-        }
-    }
-    if (in.bad()) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    return text;
-}
-
 void read_one(const std::string& path, Inputs& inputs) {
-    std::ifstream file(path, std::ios::binary);
     std::string error;
-    if (!file) {
-        inputs.errors.push_back(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-        return;
-    }
-    std::optional<std::string> text = read_stream(file, error);
+    std::optional<std::string> text = read_file(path, error);
     if (!text) {
         inputs.errors.push_back(fmt::format("cannot read '{}': {}", path, error));
         return;
@@ -87,7 +62,7 @@ Inputs read_inputs(const std::vector<std::string>& paths, const std::string& std
     for (const std::string& path : paths) {
         if (path == "-") {
             std::string error;
-            std::optional<std::string> text = read_stream(std::cin, error);
+            std::optional<std::string> text = read_all(std::cin, error);
             if (text) {
                 inputs.sources.emplace_back(stdin_name, std::move(*text));
             } else {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -226,14 +224,14 @@ private:
                 m_scenario.policies.push_back(load_policy_document(fmt::format("policies[{}]", i), m_source, p));
             } else if (p.kind == JsonKind::string) {
                 const std::filesystem::path path = std::filesystem::path(m_base) / p.text;
-                std::ifstream in(path, std::ios::binary);
-                if (!in) {
-                    problem(p.span, fmt::format("cannot read policy file \"{}\" (looked for {})", p.text, path.string()));
+                std::string error;
+                std::optional<std::string> text = read_file(path.string(), error);
+                if (!text) {
+                    problem(p.span, fmt::format("cannot read policy file \"{}\" (looked for {}: {})", p.text,
+                                                path.string(), error));
                     continue;
                 }
-                std::ostringstream text;
-                text << in.rdbuf();
-                auto source = std::make_shared<const SourceFile>(path.lexically_normal().string(), text.str());
+                auto source = std::make_shared<const SourceFile>(path.lexically_normal().string(), std::move(*text));
                 m_scenario.policies.push_back(load_policy_document(p.text, std::move(source)));
             } else {
                 problem(p.span, fmt::format("each policy is a file path or an inline policy object, found {}",
@@ -549,23 +547,12 @@ ScenarioLoad parse_scenario(std::shared_ptr<const SourceFile> source, const std:
     return ScenarioReader(std::move(source), base_directory).read();
 }
 
-namespace {
-
-std::optional<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
-
 ScenarioLoad load_scenario(const std::string& path) {
-    const std::optional<std::string> text = read_text(path);
+    std::string error;
+    std::optional<std::string> text = read_file(path, error);
     if (!text) {
         ScenarioLoad load;
-        load.problems.push_back({path, {}, "cannot read the scenario file"});
+        load.problems.push_back({path, {}, "cannot read the scenario file: " + error});
         return load;
     }
     const std::string base = std::filesystem::path(path).parent_path().string();
@@ -573,10 +560,11 @@ ScenarioLoad load_scenario(const std::string& path) {
 }
 
 ConnectionLoad load_connection(const std::string& path, const EvaluationOptions& options) {
-    const std::optional<std::string> text = read_text(path);
+    std::string error;
+    std::optional<std::string> text = read_file(path, error);
     if (!text) {
         ConnectionLoad load;
-        load.problems.push_back({path, {}, "cannot read the connection file"});
+        load.problems.push_back({path, {}, "cannot read the connection file: " + error});
         return load;
     }
     return ScenarioReader(std::make_shared<const SourceFile>(path, *text), ".").read_connection_file(options);

@@ -1,6 +1,9 @@
 #include "iotpolicy/source.hpp"
 
 #include <algorithm>  // upper_bound, min
+#include <cerrno>
+#include <cstring>    // strerror
+#include <fstream>
 
 #include "../support/utf8.hpp"
 
@@ -105,6 +108,32 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
         --end;
     }
     return std::string_view(m_text).substr(begin, end - begin);
+}
+
+std::optional<std::string> read_all(std::istream& in, std::string& error) {
+    std::string text;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > k_max_source_bytes) {
+            error = "larger than 4 GiB";
+            return std::nullopt;
+        }
+    }
+    if (in.bad()) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string& error) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    return read_all(file, error);
 }
 
 }  // namespace iotpolicy
