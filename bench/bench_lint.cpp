@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>  // strerror
-#include <ctime>    // clock_gettime
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -28,12 +27,15 @@
 
 #include "iotpolicy/lint.hpp"
 #include "iotpolicy/source.hpp"
+#include "bench_support.hpp"
 #include "policy_corpus.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using iotpolicy::bench::peak_rss_megabytes;
+using iotpolicy::bench::thread_cpu_seconds;
 
 constexpr int k_exit_ok = 0;
 constexpr int k_exit_failure = 1;
@@ -128,20 +130,11 @@ double megabytes(std::size_t bytes) {
     return static_cast<double>(bytes) / 1e6;
 }
 
-/// Linux reports ru_maxrss in KiB.
-double peak_rss_megabytes(const rusage& usage) {
-    return static_cast<double>(usage.ru_maxrss) * 1024.0 / 1e6;
-}
 
 double seconds(const timeval& time) {
     return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
 }
 
-double thread_cpu_seconds() {
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-}
 
 /// Wall time is the headline figure; CPU time is printed beside it because on a shared machine the wall clock also
 /// counts the time the core spent on other processes.

@@ -33,7 +33,7 @@
 #include "iotpolicy/evaluator.hpp"
 #include "iotpolicy/scenario.hpp"  // resource_arn: how `iotpolicy simulate` builds a request's ARN
 #include "iotpolicy/source.hpp"
-#include "splitmix64.hpp"
+#include "bench_support.hpp"
 
 // --- Counting the heap allocations of this process -------------------------------------------------------------
 //
@@ -110,7 +110,9 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::f
 namespace {
 
 using namespace iotpolicy;
+using bench::peak_rss_megabytes;
 using bench::SplitMix64;
+using bench::thread_cpu_seconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr int k_exit_ok = 0;
@@ -430,17 +432,7 @@ Workload generate_requests(const std::vector<Device>& fleet, std::size_t per_dev
 
 // --- Measuring ----------------------------------------------------------------------------------------------------
 
-double thread_cpu_seconds() {
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-}
 
-double peak_rss_megabytes() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) * 1024.0 / 1e6;  // Linux reports KiB
-}
 
 struct Timed {
     double wall = 0;

@@ -1,8 +1,6 @@
 // iotpolicy-bench-wildcard: how long wildcard and ARN matching take on adversarial input (64 `*` against 64 KiB)
 // and how many matches per second they sustain on the resources IoT policies hold. Speed is measured here, never
 // asserted in unit tests. Usage: iotpolicy-bench-wildcard [--repeat N] (default 200 timed runs per case).
-#include <sys/resource.h>  // getrusage, rusage
-
 #include <algorithm>  // sort, min
 #include <charconv>   // from_chars
 #include <chrono>
@@ -17,6 +15,7 @@
 
 #include "iotpolicy/arn.hpp"
 #include "iotpolicy/wildcard.hpp"
+#include "bench_support.hpp"
 
 namespace {
 
@@ -25,6 +24,7 @@ using iotpolicy::ArnPattern;
 using iotpolicy::Case;
 using iotpolicy::RequestArn;
 using iotpolicy::WildcardPattern;
+using iotpolicy::bench::peak_rss_megabytes;
 
 constexpr std::size_t k_subject_bytes = 64 * 1024;
 constexpr std::uint64_t k_naive_step_budget = 200'000'000;
@@ -32,11 +32,6 @@ constexpr std::uint64_t k_naive_step_budget = 200'000'000;
 // Keeps the optimiser from discarding results.
 volatile std::uint64_t g_sink = 0;
 
-double peak_rss_megabytes() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) * 1024.0 / 1e6;  // Linux reports KiB
-}
 
 struct Timing {
     double best_us = 0;

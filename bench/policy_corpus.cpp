@@ -3,7 +3,7 @@
 // It grows statement by statement to a drawn target size, is printed in one of the layouts people and tools write,
 // and about one in twenty gets one deliberate defect of the kinds seen in the field.
 #include "policy_corpus.hpp"
-#include "splitmix64.hpp"
+#include "bench_support.hpp"
 
 #include <algorithm>  // all_of, find, find_if, min
 #include <array>

@@ -1,9 +1,14 @@
-// The benchmarks' random numbers: reproducible on every platform and standard library.
+// What the benchmarks share: reproducible random numbers, CPU time and peak memory.
 #pragma once
+
+#include <sys/resource.h>  // getrusage, rusage
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <ctime>  // clock_gettime
+#include <string_view>
+#include <vector>
 
 namespace iotpolicy::bench {
 
@@ -50,5 +55,22 @@ public:
 private:
     std::uint64_t m_state;
 };
+
+/// CPU time of the calling thread: printed beside wall time, which on a shared machine also counts other processes.
+inline double thread_cpu_seconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+/// Peak resident memory in `usage` in MB (Linux reports ru_maxrss in KiB).
+inline double peak_rss_megabytes(const rusage& usage) { return static_cast<double>(usage.ru_maxrss) * 1024.0 / 1e6; }
+
+/// Peak resident memory of this process so far, in MB.
+inline double peak_rss_megabytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return peak_rss_megabytes(usage);
+}
 
 }  // namespace iotpolicy::bench
