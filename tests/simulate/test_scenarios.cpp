@@ -102,3 +102,31 @@ TEST_CASE("evaluator cases: every request meets its exact expectation", "[simula
     }
     CHECK(requests >= 150);
 }
+
+TEST_CASE("decide() and explain() agree on every request of every scenario", "[simulate][decide]") {
+    // decide() takes the planned, allocation-free path where it can; explain() always the compiled readings.
+    std::vector<fs::path> files = scenario_files(fs::path(IOTPOLICY_SOURCE_DIR) / "tests" / "simulate" / "cases");
+    if (fs::is_directory(conformance_dir())) {
+        const std::vector<fs::path> conformance = scenario_files(conformance_dir());
+        files.insert(files.end(), conformance.begin(), conformance.end());
+    }
+    std::size_t requests = 0;
+    for (const fs::path& file : files) {
+        const ScenarioLoad load = load_scenario(file.string());
+        REQUIRE(load.scenario);
+        const PolicySet policies(load.scenario->policies);
+        for (const ScenarioConnection& c : load.scenario->connections) {
+            const ConnectionEvaluator evaluator(policies, c.connection, load.scenario->options);
+            for (const ScenarioRequest& r : c.requests) {
+                INFO(file.filename().string() << ": " << c.connection.name << " " << request_action_name(r.request.action)
+                                              << " " << r.request.resource);
+                const Decision quick = evaluator.decide(r.request);
+                const Explanation full = evaluator.explain(r.request);
+                CHECK(quick.kind == full.decision.kind);
+                CHECK(quick.uncertain == full.decision.uncertain);
+                ++requests;
+            }
+        }
+    }
+    CHECK(requests >= 700);
+}
