@@ -101,26 +101,26 @@ ReplayReport replay_log(const PolicySet& policies, const LogReadResult& log, con
             request.alternate_resource =
                 resource_arn(slot.options, "thing", record.resource_name.substr(0, record.resource_name.find('/')));
         }
-        Explanation explanation = slot.evaluator->explain(request);
-        if (record.retained && explanation.decision.kind == DecisionKind::allow) {
+        // Decide first (no allocation); explain only the first record of each disagreement.
+        Request retain;
+        const bool check_retain = record.retained;
+        if (check_retain) {
             // A retained publish needs iot:RetainPublish as well (actions §4.1).
-            Request retain = request;
+            retain = request;
             retain.action = *find_request_action("iot:RetainPublish");
-            Explanation retained = slot.evaluator->explain(retain);
-            if (retained.decision.kind != DecisionKind::allow) {
-                retained.notes.insert(retained.notes.begin(), "the publish was retained, and iot:RetainPublish is "
-                                                              "not allowed (actions §4.1)");
-                explanation = std::move(retained);
-            }
         }
-        if (!record.uncertainty.empty()) {
-            explanation.decision.uncertain = true;
-            explanation.notes.push_back(record.uncertainty);
+        Decision decision = slot.evaluator->decide(request);
+        bool denied_by_retain = false;
+        if (check_retain && decision.kind == DecisionKind::allow) {
+            const Decision retained = slot.evaluator->decide(retain);
+            denied_by_retain = retained.kind != DecisionKind::allow;
+            if (denied_by_retain) decision = retained;
         }
+        decision.uncertain = decision.uncertain || !record.uncertainty.empty();
         ++report.replayed;
-        if (explanation.decision.uncertain) ++report.uncertain;
+        if (decision.uncertain) ++report.uncertain;
         const bool logged_allow = record.expectation == LogExpectation::allow;
-        const bool now_allows = explanation.decision.kind == DecisionKind::allow;
+        const bool now_allows = decision.kind == DecisionKind::allow;
         if (logged_allow == now_allows) {
             ++report.agreed;
             continue;
@@ -131,12 +131,18 @@ ReplayReport replay_log(const PolicySet& policies, const LogReadResult& log, con
         auto [entry, first] = groups.try_emplace(group);
         ReplayDisagreement& d = entry->second;
         if (first) {
+            Explanation explanation = slot.evaluator->explain(denied_by_retain ? retain : request);
+            if (denied_by_retain) {
+                explanation.notes.insert(explanation.notes.begin(),
+                                         "the publish was retained, and iot:RetainPublish is not allowed (actions §4.1)");
+            }
+            if (!record.uncertainty.empty()) explanation.notes.push_back(record.uncertainty);
             const SimulationResult described = describe_result(policies, explanation);
             d.client_id = group.client_id;
             d.action = group.action;
             d.resource = group.resource;
-            d.decision = explanation.decision.kind;
-            d.uncertain = explanation.decision.uncertain;
+            d.decision = decision.kind;
+            d.uncertain = decision.uncertain;
             d.explanation = described.explanation;
             d.notes = described.notes;
         }

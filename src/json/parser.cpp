@@ -173,7 +173,15 @@ std::string decode_string(std::string_view content, std::uint32_t begin, BuildSt
     while (i < content.size()) {
         const std::size_t run_end = std::min(content.find('\\', i), content.size());
         while (i < run_end) {
-            // Invalid UTF-8 (reported by the grammar's action) becomes U+FFFD, one per invalid byte.
+            // ASCII goes in bulk; invalid UTF-8 (reported by the grammar's action) becomes U+FFFD, one per byte.
+            const std::size_t ascii_end = static_cast<std::size_t>(
+                std::find_if(content.begin() + static_cast<std::ptrdiff_t>(i),
+                             content.begin() + static_cast<std::ptrdiff_t>(run_end),
+                             [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) -
+                content.begin());
+            out.append(content.substr(i, ascii_end - i));
+            i = ascii_end;
+            if (i == run_end) break;
             const std::uint32_t length = detail::utf8_sequence_length(content, i);
             if (length == 0) {
                 out.append(reinterpret_cast<const char*>(u8"\uFFFD"));
