@@ -89,6 +89,14 @@ struct MatchedStatement {
     std::uint32_t line = 0;
 };
 
+/// Every statement's verdict on one request, located for the reader.
+struct StatementReport {
+    MatchedStatement where;
+    std::string_view effect;   // "Allow", "Deny", or "" when the statement has none
+    std::string_view applies;  // "yes", "no", "unknown" (only under some readings), "not-counted" (dropped)
+    std::string reason;
+};
+
 struct SimulationResult {
     std::string connection;  // its name, or its index as text
     bool connection_named = false;
@@ -100,6 +108,7 @@ struct SimulationResult {
     Expectation expected = Expectation::none;
     std::optional<bool> pass;
     std::vector<MatchedStatement> matched;
+    std::vector<StatementReport> statements;  // every statement of every document, in order
     std::string explanation;  // one paragraph: what decided, and why the other statements did not apply
     std::vector<std::string> notes;
 };

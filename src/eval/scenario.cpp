@@ -574,13 +574,27 @@ ConnectionLoad load_connection(const std::string& path, const EvaluationOptions&
 
 namespace {
 
-std::string verdict_line(const PolicyDocument& doc, const StatementVerdict& v) {
-    const Statement* s = nullptr;
-    if (doc.ast) {
-        for (const Statement& st : doc.ast->statements) {
-            if (st.index == v.ref.statement) s = &st;
-        }
+const Statement* statement_at(const PolicyDocument& doc, StatementRef ref) {
+    if (!doc.ast) return nullptr;
+    for (const Statement& st : doc.ast->statements) {
+        if (st.index == ref.statement) return &st;
     }
+    return nullptr;
+}
+
+MatchedStatement locate(const PolicyDocument& doc, StatementRef ref) {
+    MatchedStatement m;
+    m.policy = doc.name;
+    m.statement = ref.statement;
+    if (const Statement* st = statement_at(doc, ref)) {
+        if (st->sid) m.sid = st->sid->value;
+        m.line = doc.source->location(st->span.begin).line;
+    }
+    return m;
+}
+
+std::string verdict_line(const PolicyDocument& doc, const StatementVerdict& v) {
+    const Statement* s = statement_at(doc, v.ref);
     std::string who = fmt::format("{} statement {}", doc.name, v.ref.statement);
     if (s && s->sid) who += fmt::format(" (\"{}\")", s->sid->value);
     if (s && s->effect) who += s->effect->value == Effect::allow ? " Allow" : " Deny";
@@ -594,19 +608,18 @@ SimulationResult describe_result(const PolicySet& policies, const Explanation& e
     r.decision = e.decision.kind;
     r.uncertain = e.decision.uncertain;
     const auto docs = policies.documents();
-    for (const StatementRef& ref : e.deciding) {
-        const PolicyDocument& doc = docs[ref.policy];
-        MatchedStatement m;
-        m.policy = doc.name;
-        m.statement = ref.statement;
-        if (doc.ast) {
-            for (const Statement& st : doc.ast->statements) {
-                if (st.index != ref.statement) continue;
-                if (st.sid) m.sid = st.sid->value;
-                m.line = doc.source->location(st.span.begin).line;
-            }
-        }
-        r.matched.push_back(std::move(m));
+    for (const StatementRef& ref : e.deciding) r.matched.push_back(locate(docs[ref.policy], ref));
+    for (const StatementVerdict& v : e.statements) {
+        StatementReport report;
+        report.where = locate(docs[v.ref.policy], v.ref);
+        const Statement* st = statement_at(docs[v.ref.policy], v.ref);
+        report.effect = st && st->effect ? (st->effect->value == Effect::allow ? "Allow" : "Deny") : "";
+        report.applies = !v.counted                  ? "not-counted"
+                         : v.applies == Truth::yes   ? "yes"
+                         : v.applies == Truth::no    ? "no"
+                                                      : "unknown";
+        report.reason = v.reason;
+        r.statements.push_back(std::move(report));
     }
     std::string text;
     switch (e.decision.kind) {

@@ -6,15 +6,29 @@
 
 namespace iotpolicy {
 
+namespace {
+
+nlohmann::ordered_json located(const MatchedStatement& m) {
+    return {{"policy", m.policy},
+            {"statement", m.statement},
+            {"sid", m.sid ? nlohmann::ordered_json(*m.sid) : nlohmann::ordered_json(nullptr)},
+            {"line", m.line}};
+}
+
+}  // namespace
+
 void write_simulation_json(std::ostream& out, const SimulationReport& report) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const SimulationResult& r : report.results) {
         nlohmann::ordered_json matched = nlohmann::ordered_json::array();
-        for (const MatchedStatement& m : r.matched) {
-            matched.push_back({{"policy", m.policy},
-                               {"statement", m.statement},
-                               {"sid", m.sid ? nlohmann::ordered_json(*m.sid) : nlohmann::ordered_json(nullptr)},
-                               {"line", m.line}});
+        for (const MatchedStatement& m : r.matched) matched.push_back(located(m));
+        nlohmann::ordered_json statements = nlohmann::ordered_json::array();
+        for (const StatementReport& st : r.statements) {
+            nlohmann::ordered_json entry = located(st.where);
+            entry["effect"] = st.effect.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(st.effect);
+            entry["applies"] = st.applies;
+            entry["reason"] = st.reason;
+            statements.push_back(std::move(entry));
         }
         nlohmann::ordered_json entry;
         if (r.connection_named) entry["connection"] = r.connection;
@@ -28,6 +42,7 @@ void write_simulation_json(std::ostream& out, const SimulationReport& report) {
         entry["pass"] = r.pass ? nlohmann::ordered_json(*r.pass) : nlohmann::ordered_json(nullptr);
         entry["matched"] = std::move(matched);
         entry["explanation"] = r.explanation;
+        entry["statements"] = std::move(statements);
         entry["uncertain"] = r.uncertain;
         entry["notes"] = r.notes;
         results.push_back(std::move(entry));
