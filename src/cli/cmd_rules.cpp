@@ -1,4 +1,5 @@
 // `iotpolicy rules [ID]`
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -20,9 +21,14 @@ int run_rules(const std::string& id) {
         std::cout << rule->documentation;
         return k_exit_clean;
     }
-    std::cout << fmt::format("{:<8}{:<26}{:<9}{:<11}{}\n", "CODE", "NAME", "LEVEL", "CATEGORY", "SUMMARY");
+    // The name column fits the longest name and two spaces, so that no name runs into its level.
+    std::size_t name_width = 26;
     for (const RuleInfo& rule : all_rules()) {
-        std::cout << fmt::format("{:<8}{:<26}{:<9}{:<11}{}\n", rule.code, rule.name,
+        name_width = std::max(name_width, rule.name.size() + 2);
+    }
+    std::cout << fmt::format("{:<8}{:<{}}{:<9}{:<11}{}\n", "CODE", "NAME", name_width, "LEVEL", "CATEGORY", "SUMMARY");
+    for (const RuleInfo& rule : all_rules()) {
+        std::cout << fmt::format("{:<8}{:<{}}{:<9}{:<11}{}\n", rule.code, rule.name, name_width,
                                  severity_name(rule.default_severity), rule.category, rule.summary);
     }
     return k_exit_clean;
