@@ -76,6 +76,19 @@ bool report_variables_outside_resource(RuleContext& context, const Statement& st
     return found;
 }
 
+/// parse_arn's message, with a long quoted value cut short: the report already points at the value.
+std::string shortened(std::string message, std::string_view value) {
+    std::size_t keep = 48;
+    const std::size_t at = value.size() > keep + 16 ? message.find(value) : std::string::npos;
+    if (at != std::string::npos) {
+        while (keep > 0 && (static_cast<unsigned char>(value[keep]) & 0xC0U) == 0x80U) {
+            --keep;  // never cut a UTF-8 sequence
+        }
+        message.replace(at, value.size(), fmt::format("{}... ({} bytes)", value.substr(0, keep), value.size()));
+    }
+    return message;
+}
+
 class MalformedArn final : public Rule {
 public:
     void check(RuleContext& context) const override {
@@ -109,7 +122,7 @@ private:
             for (const ArnProblem& problem : parsed.problems) {
                 context.report(RuleId::IOT103, Severity::error,
                                value_range(context.source(), value, problem.span.begin, problem.span.end),
-                               fmt::format("{}: {}", problem.message, consequence(statement, negated)));
+                               fmt::format("{}: {}", shortened(problem.message, value.value), consequence(statement, negated)));
             }
             return;
         }
