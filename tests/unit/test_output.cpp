@@ -61,7 +61,7 @@ TEST_CASE("text: carets count code points, tabs stay aligned, long lines are win
 
     // IOT008 spans the whole document: on one long line only a window of it is underlined.
     const SourceFile minified("m.json", R"({"Version":"2012-10-17","Statement":[)" + std::string(200'000, ' ') +
-                                            R"({"Effect":"Allow","Action":"iot:Publish","Resource":")" +
+                                            R"({"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:us-east-1:123456789012:topic/)" +
                                             std::string(3000, 'x') + "\"}]}");
     const FileDiagnostics minified_files[] = {lint(minified)};
     std::ostringstream minified_out;
