@@ -13,7 +13,7 @@
 //     flagged when the name starts with a wildcard (spec §6.2: unclear → flagged too); a prefix such as
 //     `sensors/*` is not, as nothing says which level names the device;
 //   - thing/: a thing name that starts with a wildcard (`thing/*`); `thing/MyThing*` is a prefix, not flagged.
-// iot:Receive never counts (spec §6.2: compliant even as `topic/$aws/things/*`, a device receives only what it
+// iot:Connect is left to IOT203 and IOT208. iot:Receive never counts (spec §6.2: compliant even as `topic/$aws/things/*`, a device receives only what it
 // could subscribe to), nor does iot:ListRetainedMessages, which requires Resource `*` (actions-and-resources.md
 // §4.2). iot:AssumeRoleWithCertificate (rolealias/) is not a data-plane action of spec §6.2.
 #include <algorithm>
@@ -40,7 +40,9 @@ using catalog::legacy_action_names;
 
 bool counts_as_data_plane(const Action& action) {
     const std::string_view type = action.resource_type->name;
-    if (action.name == "iot:Receive" || action.is_resource_less()) {
+    // iot:Connect's client IDs are IOT203 unrestricted-client-id's and IOT208 clientid-variable-in-connect's, so
+    // that one entry gets one finding for one reason.
+    if (action.name == "iot:Receive" || action.name == "iot:Connect" || action.is_resource_less()) {
         return false;
     }
     return type == "client" || type == "topic" || type == "topicfilter" || type == "thing";
