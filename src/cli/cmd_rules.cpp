@@ -21,15 +21,18 @@ int run_rules(const std::string& id) {
         std::cout << rule->documentation;
         return k_exit_clean;
     }
-    // The name column fits the longest name and two spaces, so that no name runs into its level.
+    // The name and category columns fit their longest entry and two spaces, so that no cell runs into the next.
     std::size_t name_width = 26;
+    std::size_t category_width = 11;
     for (const RuleInfo& rule : all_rules()) {
         name_width = std::max(name_width, rule.name.size() + 2);
+        category_width = std::max(category_width, rule.category.size() + 2);
     }
-    std::cout << fmt::format("{:<8}{:<{}}{:<9}{:<11}{}\n", "CODE", "NAME", name_width, "LEVEL", "CATEGORY", "SUMMARY");
+    std::cout << fmt::format("{:<8}{:<{}}{:<9}{:<{}}{}\n", "CODE", "NAME", name_width, "LEVEL", "CATEGORY",
+                             category_width, "SUMMARY");
     for (const RuleInfo& rule : all_rules()) {
-        std::cout << fmt::format("{:<8}{:<{}}{:<9}{:<11}{}\n", rule.code, rule.name, name_width,
-                                 severity_name(rule.default_severity), rule.category, rule.summary);
+        std::cout << fmt::format("{:<8}{:<{}}{:<9}{:<{}}{}\n", rule.code, rule.name, name_width,
+                                 severity_name(rule.default_severity), rule.category, category_width, rule.summary);
     }
     return k_exit_clean;
 }
