@@ -11,7 +11,8 @@
 //     (`*`, `$aws/*`, `$aws/things/*`, `$aws/things/*/shadow/update`), where in a topicfilter `+` and `#` count
 //     as wildcards too (spec §3.3: the allowed literal filter delivers every match). Non-reserved topics are
 //     flagged when the name starts with a wildcard (spec §6.2: unclear → flagged too); a prefix such as
-//     `sensors/*` is not, as nothing says which level names the device;
+//     `sensors/*` is not, as nothing says which level names the device. A wildcard inside the thing-name level
+//     after literal text (`$aws/things/sensor-*/…`) is IOT207's (reserved-topic-access), not this rule's;
 //   - thing/: a thing name that starts with a wildcard (`thing/*`); `thing/MyThing*` is a prefix, not flagged.
 // iot:Connect is left to IOT203 and IOT208. iot:Receive never counts (spec §6.2: compliant even as `topic/$aws/things/*`, a device receives only what it
 // could subscribe to), nor does iot:ListRetainedMessages, which requires Resource `*` (actions-and-resources.md
