@@ -10,6 +10,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/wildcard.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/string_spans.hpp"
 #include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint {
@@ -18,17 +19,8 @@ namespace {
 
 using detail::equals_ignoring_case;
 
-/// The span of `value`'s characters [offset, offset + length) when the JSON string was written without escapes
-/// (so decoded bytes and source bytes line up); the whole string token otherwise.
 Span part_of(const SourceFile& source, const Spanned<std::string>& value, std::size_t offset, std::size_t length) {
-    const std::string_view text = source.text();
-    const Span token = value.span;
-    if (token.end <= token.begin || token.end > text.size() || token.end - token.begin != value.value.size() + 2 ||
-        text.substr(token.begin + 1, value.value.size()) != value.value) {
-        return token;
-    }
-    const auto begin = static_cast<std::uint32_t>(token.begin + 1 + offset);
-    return {begin, static_cast<std::uint32_t>(begin + length)};
+    return string_part_span(source, value.span, value.value, offset, offset + length);
 }
 
 Span contents_of(const SourceFile& source, const Spanned<std::string>& value) {

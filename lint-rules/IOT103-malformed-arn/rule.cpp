@@ -7,26 +7,19 @@
 
 #include "iotpolicy/arn.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/string_spans.hpp"
 
 namespace iotpolicy::lint {
 
 namespace {
 
-/// The source span of bytes [from, to) of a JSON string's decoded value. A string's span includes its quotes;
-/// without backslash escapes, value byte k is at span.begin + 1 + k. With escapes the mapping is lost, so the
-/// whole string is reported.
+/// The source span of bytes [from, to) of a JSON string's decoded value; an empty part points at the character
+/// where something is missing.
 Span value_range(const SourceFile& source, const Spanned<std::string>& value, std::uint32_t from, std::uint32_t to) {
-    const std::string_view raw = source.text().substr(value.span.begin, value.span.end - value.span.begin);
-    if (raw.find('\\') != std::string_view::npos || to < from || to > value.value.size()) {
-        return value.span;
+    if (from == to && to < value.value.size()) {
+        ++to;
     }
-    if (from == to) {  // an empty part: point at the place where it is missing
-        to = from + 1 <= value.value.size() ? from + 1 : from;
-        if (from == to) {
-            return {value.span.begin + 1 + from, value.span.begin + 1 + from};
-        }
-    }
-    return {value.span.begin + 1 + from, value.span.begin + 1 + to};
+    return string_part_span(source, value.span, value.value, from, to);
 }
 
 /// What a broken entry means for its statement: it never matches a request.

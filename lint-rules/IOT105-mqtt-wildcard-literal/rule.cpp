@@ -7,20 +7,15 @@
 
 #include "iotpolicy/arn.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/string_spans.hpp"
 
 namespace iotpolicy::lint {
 
 namespace {
 
-/// The source span of value byte `at` of a JSON string: span.begin + 1 + at when the string has no escapes,
-/// else the whole string.
+/// The source span of value byte `at` of a JSON string (the whole string when it is not spelled as is).
 Span byte_span(const SourceFile& source, const Spanned<std::string>& value, std::size_t at) {
-    const std::string_view raw = source.text().substr(value.span.begin, value.span.end - value.span.begin);
-    if (raw.find('\\') != std::string_view::npos) {
-        return value.span;
-    }
-    const auto begin = static_cast<std::uint32_t>(value.span.begin + 1 + at);
-    return {begin, begin + 1};
+    return string_part_span(source, value.span, value.value, at, at + 1);
 }
 
 /// The offset of the first `+` or `#` of `name` outside `${…}`, or npos.

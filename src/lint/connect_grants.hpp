@@ -21,6 +21,7 @@
 #include "iotpolicy/policy_variable.hpp"
 #include "iotpolicy/source.hpp"
 #include "iotpolicy/wildcard.hpp"
+#include "src/lint/string_spans.hpp"
 #include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint::connect {
@@ -111,14 +112,10 @@ inline ClientEntry classify(std::string_view value) {
     return {thing_name ? ClientKind::thing_bound : ClientKind::unbound, name_range};
 }
 
-/// The policy-text span to report for `range` of the string `entry`: that part when the string has no JSON escapes,
-/// otherwise the whole string token.
+/// The policy-text span to report for `range` of the string `entry`: that part, or the whole string token when
+/// the token does not spell the value as is.
 inline Span report_span(const SourceFile& source, const Spanned<std::string>& entry, Span range) {
-    const std::string_view raw = source.text().substr(entry.span.begin, entry.span.end - entry.span.begin);
-    if (raw.size() < 2 || raw.find('\\') != std::string_view::npos) {
-        return entry.span;
-    }
-    return {entry.span.begin + 1 + range.begin, entry.span.begin + 1 + range.end};
+    return string_part_span(source, entry.span, entry.value, range.begin, range.end);
 }
 
 }  // namespace iotpolicy::lint::connect

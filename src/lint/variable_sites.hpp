@@ -11,6 +11,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/policy_variable.hpp"
 #include "iotpolicy/source.hpp"
+#include "src/support/utf8.hpp"
 
 namespace iotpolicy::lint {
 
@@ -94,7 +95,13 @@ inline long unicode_escape(std::string_view raw, std::size_t at) {
 /// them the escapes are walked: `\n` is one decoded byte, `\u00e9` two, a surrogate pair four.
 inline Span source_range(const SourceFile& source, Span token, Span range) {
     const std::string_view raw = source.text().substr(token.begin, token.end - token.begin);
+    // Invalid UTF-8 decodes as U+FFFD (three bytes for one): positions after it cannot be mapped, so the whole
+    // string is reported.
+    for (std::size_t at = 0; at < raw.size(); at += detail::utf8_step(raw, at)) {
+        if (detail::utf8_sequence_length(raw, at) == 0) return token;
+    }
     if (raw.size() < 2 || raw.find('\\') == std::string_view::npos) {
+        if (token.begin + 1 + range.end > token.end) return token;
         return {token.begin + 1 + range.begin, token.begin + 1 + range.end};
     }
     const auto source_offset = [&](std::uint32_t decoded) -> std::uint32_t {
@@ -121,7 +128,8 @@ inline Span source_range(const SourceFile& source, Span token, Span range) {
         }
         return token.begin + static_cast<std::uint32_t>(at);
     };
-    return {source_offset(range.begin), source_offset(range.end)};
+    const Span mapped{source_offset(range.begin), source_offset(range.end)};
+    return mapped.begin <= mapped.end && mapped.end <= token.end ? mapped : token;
 }
 
 }  // namespace iotpolicy::lint
