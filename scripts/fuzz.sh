@@ -74,6 +74,12 @@ for target in "${targets[@]}"; do
     corpus="${corpora[$target]}"
     mkdir -p "$corpus"
     cp -- "${seeds[$target]}"/* "$corpus"/
+    if [[ $target == fuzz_parser ]]; then
+        # Every rule's fixtures reach the rules' corners: seed the lint pipeline with them too.
+        for fixture in "$root"/lint-rules/*/{bad,good}/*.json; do
+            cp -- "$fixture" "$corpus/fixture-$(basename "$(dirname "$(dirname "$fixture")")")-$(basename "$fixture")"
+        done
+    fi
     marker="$build/.fuzz-run-start-$target"
     touch "$marker"
 
