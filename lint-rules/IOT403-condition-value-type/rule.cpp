@@ -183,7 +183,7 @@ private:
             suited += family_name(family);
         }
         context.report(RuleId::IOT403, Severity::warning, condition.key.span,
-                       fmt::format("{} is compared with {}, a {} operator, but its values suit {} operators; the "
+                       fmt::format("{} is compared with {} (family {}), but its values suit {} operators; the "
                                    "request's value does not convert and the comparison is UNKNOWN (IAM Access "
                                    "Analyzer: \"Type mismatch\")",
                                    condition.key.value, op.name, family_name(op.family), suited));
