@@ -76,11 +76,7 @@ bool pattern_matches_known_name(std::string_view pattern) {
 class UnknownAction final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             if (!statement.action) {
                 continue;
             }

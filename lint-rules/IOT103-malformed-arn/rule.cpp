@@ -85,11 +85,7 @@ std::string shortened(std::string message, std::string_view value) {
 class MalformedArn final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             if (!statement.resource) {
                 continue;
             }

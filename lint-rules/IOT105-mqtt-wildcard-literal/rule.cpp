@@ -55,11 +55,7 @@ std::string with_stars(std::string_view name) {
 class MqttWildcardLiteral final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             // NotResource is left out: an exclusion that names a literal '+'/'#' filter is reported by no
             // Device Defender check, and its meaning is the same literal reading.
             if (!statement.resource || statement.resource->negated || !statement.effect) {

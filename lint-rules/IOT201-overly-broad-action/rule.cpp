@@ -99,11 +99,7 @@ std::string join(const std::vector<std::string_view>& names) {
 class OverlyBroadAction final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             // Only an Allow can be too broad; a NotAction in an Allow is IOT206's business, and a statement the
             // simulator reads as absent (spec §0.3 R1) grants nothing.
             if (statement.is_broken || !statement.effect || statement.effect->value != Effect::allow ||

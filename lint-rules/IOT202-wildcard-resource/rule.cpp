@@ -143,13 +143,8 @@ std::string_view own_resource(std::string_view type) {
 class WildcardResource final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
-            if (!statement.effect || statement.effect->value != Effect::allow || !statement.action ||
-                !statement.resource || statement.resource->negated || statement.is_broken) {
+        for (const Statement& statement : context.statements()) {
+            if (!is_allow_on_listed_resources(statement)) {
                 continue;
             }
             const std::vector<const Action*> granted = allowed_actions(*statement.action);

@@ -20,11 +20,7 @@ constexpr std::string_view k_advice =
 class UnrestrictedClientId final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             if (!connect::is_unconditioned_connect_allow(statement)) {
                 continue;
             }

@@ -74,11 +74,7 @@ bool only_receive(const ElementList& action) {
 class AllowWithNotElement final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             if (!statement.effect || statement.effect->value != Effect::allow || statement.is_broken) {
                 continue;
             }

@@ -65,13 +65,8 @@ std::optional<std::string_view> partial_thing_wildcard(std::string_view name) {
 class ReservedTopicAccess final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
-            if (!statement.effect || statement.effect->value != Effect::allow || !statement.action ||
-                !statement.resource || statement.resource->negated || statement.is_broken) {
+        for (const Statement& statement : context.statements()) {
+            if (!is_allow_on_listed_resources(statement)) {
                 continue;
             }
             const Granted granted = granted_actions(*statement.action);

@@ -14,11 +14,7 @@ namespace {
 class ClientIdVariableInConnect final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             if (!connect::is_unconditioned_connect_allow(statement) || statement.resource->negated) {
                 continue;  // NotResource is IOT203's
             }

@@ -70,11 +70,7 @@ const catalog::ForeignKey* find_foreign_key(std::string_view name) {
 class UnknownVariable final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for_each_variable_site(*policy, [&](const VariableSite& site) {
+        for_each_variable_site(context.statements(), [&](const VariableSite& site) {
             const VariableTemplate tmpl = parse_variable_template(site.text);
             for (const TemplateSegment& segment : tmpl.segments()) {
                 // A default-value form still names a key (IOT304 reports the form itself).

@@ -29,7 +29,7 @@ public:
                 ? std::string("the policy has no Version, which IAM reads as \"2008-10-17\"")
                 : fmt::format("Version is \"2008-10-17\" (line {})",
                               context.source().location(policy->version_span->begin).line);
-        for_each_variable_site(*policy, [&](const VariableSite& site) {
+        for_each_variable_site(policy->statements, [&](const VariableSite& site) {
             const VariableTemplate tmpl = parse_variable_template(site.text);
             std::size_t uses = 0;
             const TemplateSegment* first = nullptr;

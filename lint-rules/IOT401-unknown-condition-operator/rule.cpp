@@ -29,11 +29,7 @@ std::vector<std::string_view> operator_names() {
 class UnknownConditionOperator final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             for (const Condition& condition : statement.conditions) {
                 check_operator(context, condition);
             }

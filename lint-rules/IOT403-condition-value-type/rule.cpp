@@ -45,11 +45,7 @@ bool has_wildcard(std::string_view text) {
 class ConditionValueType final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const Policy* policy = context.policy();
-        if (policy == nullptr) {
-            return;
-        }
-        for (const Statement& statement : policy->statements) {
+        for (const Statement& statement : context.statements()) {
             for (const Condition& condition : statement.conditions) {
                 check_condition(context, condition);
             }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ public:
     /// The policy AST; null when the document is not a JSON object.
     const Policy* policy() const { return m_policy; }
 
+    /// The policy's statements; none when the document is not a JSON object.
+    std::span<const Statement> statements() const {
+        return m_policy ? std::span<const Statement>(m_policy->statements) : std::span<const Statement>();
+    }
+
     void report(RuleId rule, Severity severity, Span span, std::string message) {
         m_diagnostics.push_back({rule, severity, span, std::move(message)});
     }
@@ -31,6 +37,13 @@ private:
     const Policy* m_policy;
     std::vector<Diagnostic>& m_diagnostics;
 };
+
+/// An Allow statement with Action (or NotAction) and a Resource list, readable as written: the statements whose
+/// listed resources least-privilege rules judge.
+inline bool is_allow_on_listed_resources(const Statement& statement) {
+    return statement.effect && statement.effect->value == Effect::allow && statement.action && statement.resource &&
+           !statement.resource->negated && !statement.is_broken;
+}
 
 /// A check over one document. Rules keep no state between documents, so one instance serves every file.
 class Rule {

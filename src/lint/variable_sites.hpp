@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "iotpolicy/ast.hpp"
@@ -37,8 +38,8 @@ inline bool operator_takes_variables(const Condition& condition) {
 /// Calls `visit(const VariableSite&)` for every Resource / NotResource entry and every string value of a String or
 /// ARN condition operator, in document order within each statement.
 template <typename Visit>
-void for_each_variable_site(const Policy& policy, Visit&& visit) {
-    for (const Statement& statement : policy.statements) {
+void for_each_variable_site(std::span<const Statement> statements, Visit&& visit) {
+    for (const Statement& statement : statements) {
         if (statement.resource) {
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 visit(VariableSite{false, entry.value, entry.span});
