@@ -76,8 +76,6 @@ const ActionTable& action_table() {
     return table;
 }
 
-bool is_action(RequestAction action, std::string_view name) { return request_action_name(action) == name; }
-
 /// The actions an authenticated Cognito identity's IoT policy scopes down; IAM alone decides the others (§2.4).
 bool scoped_for_cognito(std::string_view action) {
     static constexpr std::array<std::string_view, 7> k_scoped{
@@ -1132,6 +1130,7 @@ Decision conclude(const Tally& tally) {
 Decision evaluate(const ConnectionData& data, const Request& request, Explanation* explanation) {
     const RequestView view(request);
     Tally tally;
+    std::vector<StatementRef> granting;  // the Allow statements that grant, reported when no Deny applies
     const auto count = [&](const CompiledStatement& s, Truth t) {
         if (t == Truth::no) return;
         if (s.effect == Effect::deny) {
@@ -1142,6 +1141,7 @@ Decision evaluate(const ConnectionData& data, const Request& request, Explanatio
         } else if (t == Truth::yes) {
             tally.allow = true;
             if (!tally.first_allow) tally.first_allow = s.ref;
+            if (explanation) granting.push_back(s.ref);
             tally.connect_attribute_allow = tally.connect_attribute_allow || s.conditions_connect_attributes;
         } else {
             tally.allow_possible = true;
@@ -1179,15 +1179,7 @@ Decision evaluate(const ConnectionData& data, const Request& request, Explanatio
     }
     Decision d = conclude(tally);
     if (explanation && d.kind == DecisionKind::allow) {
-        for (const StatementVerdict& v : explanation->statements) {
-            if (v.counted && v.applies == Truth::yes) {
-                const CompiledStatement* s = nullptr;
-                for (const CompiledStatement& c : data.set->statements) {
-                    if (c.ref == v.ref) s = &c;
-                }
-                if (s && s->effect == Effect::allow) explanation->deciding.push_back(v.ref);
-            }
-        }
+        explanation->deciding = std::move(granting);
     }
     const auto note = [&](std::string text) {
         if (explanation) explanation->notes.push_back(std::move(text));
@@ -1368,7 +1360,7 @@ Explanation ConnectionEvaluator::explain(const Request& request) const {
         e.notes.push_back("for an authenticated Cognito identity the identity pool role's IAM policy must allow this "
                           "too; it is not part of the simulation (spec §2.4)");
     }
-    if (!is_action(request.action, "iot:Connect") && c.client_id && c.protocol != catalog::Protocol::https) {
+    if (request.action.index != connect_action().index && c.client_id && c.protocol != catalog::Protocol::https) {
         if (!m_data->own_connect) {
             Request connect;
             connect.action = *find_request_action("iot:Connect");
@@ -1379,7 +1371,7 @@ Explanation ConnectionEvaluator::explain(const Request& request) const {
             e.notes.push_back("CONNECT is denied for this connection, so the device cannot make this request");
         }
     }
-    if (is_action(request.action, "iot:Connect")) {
+    if (request.action.index == connect_action().index) {
         // actions §4.1: when the Will's Publish is checked is unclear; it is simulated at CONNECT, as a note.
         for (const ContextEntry& entry : request.context) {
             if (!detail::equals_ignoring_case(entry.key, "iot:LastWillTopic") || entry.values.size() != 1) continue;
