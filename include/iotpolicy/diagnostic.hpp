@@ -21,12 +21,38 @@ enum class RuleId : std::uint16_t {
 #undef IOTPOLICY_RULE
 };
 
+inline constexpr std::size_t k_rule_count = 0
+#define IOTPOLICY_RULE(code, name, category, severity, origin, summary) +1
+#include "rules.def"
+#undef IOTPOLICY_RULE
+    ;
+
+/// Replace the bytes of `span` with `replacement` (an empty span inserts).
+struct TextEdit {
+    Span span;
+    std::string replacement;
+
+    friend bool operator==(const TextEdit&, const TextEdit&) = default;
+};
+
+/// Whether applying a fix keeps what the policy means to AWS IoT. `--fix` applies only safe fixes; unsafe ones
+/// (they change what is granted, as narrowing a client ID does) are offered to editors and in JSON/SARIF.
+enum class FixSafety : std::uint8_t { safe, unsafe };
+
+/// A change that resolves a diagnostic: every edit is applied, or none.
+struct Fix {
+    std::string description;
+    std::vector<TextEdit> edits;
+    FixSafety safety = FixSafety::safe;
+};
+
 /// One finding: which rule, how severe, where, and a message that says what is wrong and what would be right.
 struct Diagnostic {
     RuleId rule;
     Severity severity;
     Span span;
     std::string message;
+    std::optional<Fix> fix = std::nullopt;
 };
 
 /// A rule's fixed metadata and its documentation (its lint-rules/ README, compiled in).

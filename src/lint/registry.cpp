@@ -7,10 +7,10 @@ namespace {
 // Expands only the rows of rules.def whose origin is `check`.
 #define IOTPOLICY_ORIGIN_parser(code)
 #define IOTPOLICY_ORIGIN_builder(code)
-#define IOTPOLICY_ORIGIN_check(code) rules.push_back(make_rule<RuleId::code>());
+#define IOTPOLICY_ORIGIN_check(code) rules.push_back({RuleId::code, make_rule<RuleId::code>()});
 
-std::vector<std::unique_ptr<Rule>> create_check_rules() {
-    std::vector<std::unique_ptr<Rule>> rules;
+std::vector<RegisteredRule> create_check_rules() {
+    std::vector<RegisteredRule> rules;
 #define IOTPOLICY_RULE(code, name, category, severity, origin, summary) IOTPOLICY_ORIGIN_##origin(code)
 #include "rules.def"
 #undef IOTPOLICY_RULE
@@ -19,8 +19,8 @@ std::vector<std::unique_ptr<Rule>> create_check_rules() {
 
 }  // namespace
 
-const std::vector<std::unique_ptr<Rule>>& check_rules() {
-    static const std::vector<std::unique_ptr<Rule>> rules = create_check_rules();
+const std::vector<RegisteredRule>& check_rules() {
+    static const std::vector<RegisteredRule> rules = create_check_rules();
     return rules;
 }
 

@@ -8,6 +8,7 @@
 
 #include "iotpolicy/ast.hpp"
 #include "iotpolicy/diagnostic.hpp"
+#include "iotpolicy/lint.hpp"
 #include "iotpolicy/source.hpp"
 
 namespace iotpolicy::lint {
@@ -15,8 +16,9 @@ namespace iotpolicy::lint {
 /// What a rule sees of one document, and where it reports.
 class RuleContext {
 public:
-    RuleContext(const SourceFile& source, const Policy* policy, std::vector<Diagnostic>& diagnostics)
-        : m_source(source), m_policy(policy), m_diagnostics(diagnostics) {}
+    RuleContext(const SourceFile& source, const Policy* policy, const LintConfig& config,
+                std::vector<Diagnostic>& diagnostics)
+        : m_source(source), m_policy(policy), m_config(config), m_diagnostics(diagnostics) {}
 
     const SourceFile& source() const { return m_source; }
 
@@ -28,13 +30,19 @@ public:
         return m_policy ? std::span<const Statement>(m_policy->statements) : std::span<const Statement>();
     }
 
-    void report(RuleId rule, Severity severity, Span span, std::string message) {
-        m_diagnostics.push_back({rule, severity, span, std::move(message)});
+    /// The fleet's accounts, regions, auth types and protocols. Severities and disabled rules are applied by
+    /// lint_source(): a rule reports at its own severity.
+    const LintConfig& config() const { return m_config; }
+
+    /// Records a finding; attach a fix through the returned diagnostic.
+    Diagnostic& report(RuleId rule, Severity severity, Span span, std::string message) {
+        return m_diagnostics.emplace_back(Diagnostic{rule, severity, span, std::move(message)});
     }
 
 private:
     const SourceFile& m_source;
     const Policy* m_policy;
+    const LintConfig& m_config;
     std::vector<Diagnostic>& m_diagnostics;
 };
 
@@ -57,7 +65,12 @@ public:
 template <RuleId Id>
 std::unique_ptr<Rule> make_rule();
 
+struct RegisteredRule {
+    RuleId id;
+    std::unique_ptr<Rule> rule;
+};
+
 /// One instance of every check rule, in rules.def order.
-const std::vector<std::unique_ptr<Rule>>& check_rules();
+const std::vector<RegisteredRule>& check_rules();
 
 }  // namespace iotpolicy::lint
