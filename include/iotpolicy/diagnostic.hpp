@@ -35,15 +35,11 @@ struct TextEdit {
     friend bool operator==(const TextEdit&, const TextEdit&) = default;
 };
 
-/// Whether applying a fix keeps what the policy means to AWS IoT. `--fix` applies only safe fixes; unsafe ones
-/// (they change what is granted, as narrowing a client ID does) are offered to editors and in JSON/SARIF.
-enum class FixSafety : std::uint8_t { safe, unsafe };
-
-/// A change that resolves a diagnostic: every edit is applied, or none.
+/// A machine-applicable change that resolves a diagnostic: every edit is applied, or none. A rule attaches one only
+/// when the intended text is certain; its README's "Fix safety" says what applying it changes.
 struct Fix {
     std::string description;
     std::vector<TextEdit> edits;
-    FixSafety safety = FixSafety::safe;
 };
 
 /// One finding: which rule, how severe, where, and a message that says what is wrong and what would be right.
