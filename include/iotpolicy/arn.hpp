@@ -89,6 +89,10 @@ struct ParsedArn {
     std::vector<ArnProblem> problems;  // in the order of the parts they concern; empty when well-formed
 };
 
+/// Whether `region` is shaped like a region name: two letters, one or two lowercase words, a number (us-east-1,
+/// us-gov-west-1, ap-southeast-2). Says nothing of whether the region exists.
+bool is_region_shape(std::string_view region);
+
 /// Parses a Resource value: `*`, or an ARN split on its first five ':' (the name may contain ':' and '/'), the
 /// type being the resource part up to its first '/'. Wildcards are allowed in every part but the service.
 ParsedArn parse_arn(std::string_view text);

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "input.hpp"
+#include "lint_config.hpp"
 #include "options.hpp"
 #include "iotpolicy/lint.hpp"
 #include "iotpolicy/output.hpp"
@@ -24,6 +25,7 @@ struct LintOptions {
     Threshold fail_on = Threshold::error;
     ColorMode color = ColorMode::automatic;
     std::string stdin_filename = "<stdin>";
+    ProjectOptions project;  // configuration, ignores, baseline (lint_config.hpp)
 };
 
 bool reaches(Severity severity, Threshold threshold) {
@@ -38,28 +40,57 @@ bool reaches(Severity severity, Threshold threshold) {
 
 int run_lint(const LintOptions& options) {
     std::ios::sync_with_stdio(false);
-    Inputs inputs = read_inputs(options.paths, options.stdin_filename);
+    LintProject project(options.project);
+    Inputs inputs = read_inputs(options.paths, options.stdin_filename, project.input_filter());
+    std::vector<LintConfig> configs;
+    configs.reserve(inputs.sources.size());
+    for (const SourceFile& source : inputs.sources) {
+        configs.push_back(project.config_for(source));
+    }
+    // A bad configuration stops the run: linting under half of it would pass or fail for the wrong reasons.
+    if (project.report_problems(std::cerr)) {
+        return k_exit_usage;
+    }
     std::vector<FileDiagnostics> files;
     files.reserve(inputs.sources.size());
-    bool failed = false;
-    for (const SourceFile& source : inputs.sources) {
-        FileDiagnostics file{&source, lint_source(source)};
-        for (const Diagnostic& diagnostic : file.diagnostics) {
-            failed = failed || reaches(diagnostic.severity, options.fail_on);
-        }
-        files.push_back(std::move(file));
+    for (std::size_t i = 0; i < inputs.sources.size(); ++i) {
+        files.push_back({&inputs.sources[i], lint_source(inputs.sources[i], configs[i])});
     }
     for (const std::string& error : inputs.errors) {
         std::cerr << "iotpolicy: error: " << error << '\n';
     }
+    if (!options.project.write_baseline.empty()) {
+        // A baseline missing the findings of unreadable files would hide nothing for them later.
+        return inputs.errors.empty() ? project.write_baseline(files, std::cerr) : k_exit_usage;
+    }
+    if (!options.project.baseline.empty()) {
+        project.apply_baseline(files);
+        if (project.report_problems(std::cerr)) {
+            return k_exit_usage;
+        }
+    }
+    bool failed = false;
+    for (const FileDiagnostics& file : files) {
+        for (const Diagnostic& diagnostic : file.diagnostics) {
+            failed = failed || reaches(diagnostic.severity, options.fail_on);
+        }
+    }
     switch (options.format) {
-    case Format::text: write_text(std::cout, files, use_color(options.color)); break;
+    case Format::text:
+        write_text(std::cout, files, use_color(options.color));
+        for (const std::string& line : project.baseline_summary()) {
+            std::cout << line << '\n';
+        }
+        break;
     case Format::json: write_json(std::cout, files); break;
     case Format::sarif: write_sarif(std::cout, files, IOTPOLICY_VERSION); break;
     }
     // Machine formats keep stdout pure; a person watching the terminal still gets the summary.
     if (options.format != Format::text && isatty(STDERR_FILENO) != 0) {
         std::cerr << summary_line(files) << '\n';
+        for (const std::string& line : project.baseline_summary()) {
+            std::cerr << line << '\n';
+        }
     }
     std::cout.flush();
     if (!inputs.errors.empty()) {
@@ -85,15 +116,18 @@ void add_lint_command(CLI::App& app, int& result) {
                 {"info", Threshold::info},
                 {"never", Threshold::never}});
     add_color_option(*command, options->color);
+    add_project_options(*command, options->project);
     command->add_option("--stdin-filename", options->stdin_filename,
                         "The name to report for a document read from standard input")
         ->default_str("<stdin>");
-    command->footer(R"(Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or I/O errors.
+    command->footer(std::string(project_help()) + R"(Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or I/O errors, or a bad configuration.
 
 Examples:
   iotpolicy lint policies/                      lint every *.json below policies/
   iotpolicy lint --format sarif . > iot.sarif   SARIF for GitHub code scanning
   iotpolicy lint --fail-on warning device.json  fail on warnings too
+  iotpolicy lint --write-baseline iotpolicy-baseline.json .    record today's findings
+  iotpolicy lint --baseline iotpolicy-baseline.json .          fail only on new ones
   cat policy.json | iotpolicy lint --stdin-filename policy.json -)");
     command->callback([options, &result] { result = run_lint(*options); });
 }

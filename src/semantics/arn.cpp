@@ -62,7 +62,8 @@ bool glob_matches_any(std::string_view pattern, const std::array<std::string_vie
     return std::any_of(words.begin(), words.end(), [&](std::string_view word) { return compiled.matches(word); });
 }
 
-/// Region names: two letters, one or two words, a number (us-east-1, us-gov-west-1, ap-southeast-2).
+}  // namespace
+
 bool is_region_shape(std::string_view region) {
     std::vector<std::string_view> groups;
     std::size_t begin = 0;
@@ -85,6 +86,8 @@ bool is_region_shape(std::string_view region) {
     }
     return std::all_of(groups.begin(), groups.end() - 1, [&](std::string_view group) { return all(group, is_lower); });
 }
+
+namespace {
 
 /// The partition a literal region belongs to.
 std::string_view partition_of_region(std::string_view region) {

@@ -2,6 +2,8 @@
 # Golden tests of the CLI: each folder under cases/ holds `args` (one argument per line), optionally `stdin`,
 # and the expected `stdout`, `stderr` and `exit_code`. The binary runs in inputs/, so paths print the same
 # everywhere. IOTPOLICY_UPDATE_GOLDEN=1 rewrites the expectations (review the diff before committing).
+# inputs/.iotpolicy.json is empty on purpose: configuration discovery stops there, so a .iotpolicy.json further up
+# (the repository's own, say) cannot change what these cases print.
 set -uo pipefail
 binary=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
