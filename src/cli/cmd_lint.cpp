@@ -1,11 +1,13 @@
 // `iotpolicy lint [PATH...]`
 #include <unistd.h>  // isatty
 
+#include <algorithm>  // find
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "fix_files.hpp"
 #include "input.hpp"
 #include "options.hpp"
 #include "iotpolicy/lint.hpp"
@@ -24,6 +26,7 @@ struct LintOptions {
     Threshold fail_on = Threshold::error;
     ColorMode color = ColorMode::automatic;
     std::string stdin_filename = "<stdin>";
+    FixMode fix = FixMode::none;
 };
 
 bool reaches(Severity severity, Threshold threshold) {
@@ -38,12 +41,27 @@ bool reaches(Severity severity, Threshold threshold) {
 
 int run_lint(const LintOptions& options) {
     std::ios::sync_with_stdio(false);
+    // Fixing standard input prints the fixed document on stdout, so the report goes to stderr (as Ruff does).
+    const bool fix_stdin = options.fix == FixMode::fix &&
+                           std::find(options.paths.begin(), options.paths.end(), "-") != options.paths.end();
+    if (fix_stdin && options.paths.size() > 1) {
+        std::cerr << "iotpolicy: error: --fix with - (standard input) takes no other paths\n";
+        return k_exit_usage;
+    }
     Inputs inputs = read_inputs(options.paths, options.stdin_filename);
+    FixRun fixes;
+    if (options.fix != FixMode::none) {
+        fixes = fix_sources(inputs.sources, LintConfig{}, options.fix, fix_stdin, std::cout);
+        inputs.errors.insert(inputs.errors.end(), fixes.errors.begin(), fixes.errors.end());
+    }
     std::vector<FileDiagnostics> files;
     files.reserve(inputs.sources.size());
     bool failed = false;
-    for (const SourceFile& source : inputs.sources) {
-        FileDiagnostics file{&source, lint_source(source)};
+    std::size_t remaining = 0;
+    for (std::size_t i = 0; i < inputs.sources.size(); ++i) {
+        const SourceFile& source = inputs.sources[i];
+        FileDiagnostics file{&source, options.fix == FixMode::none ? lint_source(source) : std::move(fixes.remaining[i])};
+        remaining += file.diagnostics.size();
         for (const Diagnostic& diagnostic : file.diagnostics) {
             failed = failed || reaches(diagnostic.severity, options.fail_on);
         }
@@ -52,10 +70,24 @@ int run_lint(const LintOptions& options) {
     for (const std::string& error : inputs.errors) {
         std::cerr << "iotpolicy: error: " << error << '\n';
     }
+    for (const std::string& warning : fixes.warnings) {
+        std::cerr << "iotpolicy: warning: " << warning << '\n';
+    }
+    if (options.fix == FixMode::diff) {
+        // The diff is the output; the summary goes beside it, and pending fixes fail the run (as `ruff --diff`).
+        std::cout.flush();
+        std::cerr << fix_summary(fixes, options.fix, remaining) << '\n';
+        return !inputs.errors.empty() ? k_exit_usage : fixes.applied > 0 ? k_exit_findings : k_exit_clean;
+    }
+    std::ostream& report = fix_stdin ? std::cerr : std::cout;
     switch (options.format) {
-    case Format::text: write_text(std::cout, files, use_color(options.color)); break;
-    case Format::json: write_json(std::cout, files); break;
-    case Format::sarif: write_sarif(std::cout, files, IOTPOLICY_VERSION); break;
+    case Format::text: write_text(report, files, use_color(options.color)); break;
+    case Format::json: write_json(report, files); break;
+    case Format::sarif: write_sarif(report, files, IOTPOLICY_VERSION); break;
+    }
+    if (options.fix == FixMode::fix) {
+        // After the report, so that machine formats on stdout stay pure: stderr for them.
+        (options.format == Format::text ? report : std::cerr) << fix_summary(fixes, options.fix, remaining) << '\n';
     }
     // Machine formats keep stdout pure; a person watching the terminal still gets the summary.
     if (options.format != Format::text && isatty(STDERR_FILENO) != 0) {
@@ -85,6 +117,13 @@ void add_lint_command(CLI::App& app, int& result) {
                 {"info", Threshold::info},
                 {"never", Threshold::never}});
     add_color_option(*command, options->color);
+    command->add_flag_callback("--fix", [options] { options->fix = FixMode::fix; },
+                               "Apply every fix, write each changed file in place (atomically), then report what "
+                               "remains; with - print the fixed document and report on stderr");
+    command->add_flag_callback("--diff", [options] { options->fix = FixMode::diff; },
+                               "Print a unified diff of what --fix would change and write nothing; exit 1 when "
+                               "there is something to fix")
+        ->excludes("--fix");
     command->add_option("--stdin-filename", options->stdin_filename,
                         "The name to report for a document read from standard input")
         ->default_str("<stdin>");
@@ -94,6 +133,7 @@ Examples:
   iotpolicy lint policies/                      lint every *.json below policies/
   iotpolicy lint --format sarif . > iot.sarif   SARIF for GitHub code scanning
   iotpolicy lint --fail-on warning device.json  fail on warnings too
+  iotpolicy lint --fix policies/                fix what can be fixed, report the rest
   cat policy.json | iotpolicy lint --stdin-filename policy.json -)");
     command->callback([options, &result] { result = run_lint(*options); });
 }
