@@ -1,5 +1,5 @@
 // JSON tree → policy AST. Reads every shape AWS accepts (spec §1.3, §1.4) and reports what it cannot read.
-#include <algorithm>  // find, find_if
+#include <algorithm>  // find, find_if, count_if
 #include <array>
 
 #include <fmt/format.h>
@@ -81,9 +81,11 @@ std::optional<std::string_view> PolicyBuilder::report_unknown_key(const JsonValu
             report(RuleId::IOT003, Severity::error, member.key_span,
                    fmt::format("unknown {} element \"{}\": element names are case-sensitive; write \"{}\"", where,
                                member.key, *nearest));
-        // The key is read as the element it spells; renaming it is certain unless that element is there too
-        // (the rename would make a duplicate key).
-        if (object.find(*nearest) == nullptr) {
+        // The key is read as the element it spells; renaming it is certain unless another key of the object spells
+        // the element too, in any case (the rename would make a duplicate key, IOT002).
+        const auto spellings = std::count_if(object.members.begin(), object.members.end(),
+                                             [&](const JsonMember& m) { return equals_ignoring_case(m.key, *nearest); });
+        if (spellings == 1) {
             diagnostic.fix = Fix{fmt::format("Write \"{}\"", *nearest),
                                  {TextEdit{member.key_span, fmt::format("\"{}\"", *nearest)}}};
         }
