@@ -33,8 +33,15 @@ public:
                                            k_advice));
                 continue;
             }
-            // One fix for the statement, attached to each of its entries: applying fixes takes it once.
-            const std::optional<Fix> fix = connect::thing_binding_fix(context.source(), statement);
+            // One fix for the statement (built when an entry is first reported), attached to each of its entries:
+            // applying fixes takes it once.
+            std::optional<std::optional<Fix>> fix;
+            const auto statement_fix = [&]() -> const std::optional<Fix>& {
+                if (!fix) {
+                    fix = connect::thing_binding_fix(context.source(), statement);
+                }
+                return *fix;
+            };
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 const connect::ClientEntry client = connect::classify(entry.value);
                 if (client.kind != connect::ClientKind::any) {
@@ -49,7 +56,7 @@ public:
                                            std::string_view(entry.value)
                                                .substr(client.range.begin, client.range.end - client.range.begin),
                                            k_advice))
-                    .fix = fix;
+                    .fix = statement_fix();
             }
         }
     }

@@ -19,8 +19,15 @@ public:
             if (!connect::is_unconditioned_connect_allow(statement) || statement.resource->negated) {
                 continue;  // NotResource is IOT203's
             }
-            // The same fix as IOT203's for this statement (both rules' entries rewritten together).
-            const std::optional<Fix> fix = connect::thing_binding_fix(context.source(), statement);
+            // The same fix as IOT203's for this statement (built when an entry is first reported): both rules'
+            // entries are rewritten together.
+            std::optional<std::optional<Fix>> fix;
+            const auto statement_fix = [&]() -> const std::optional<Fix>& {
+                if (!fix) {
+                    fix = connect::thing_binding_fix(context.source(), statement);
+                }
+                return *fix;
+            };
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 const connect::ClientEntry client = connect::classify(entry.value);
                 if (client.kind != connect::ClientKind::clientid_variable) {
@@ -34,7 +41,7 @@ public:
                                 "use 'client/${{iot:Connection.Thing.ThingName}}' with \"Bool\": "
                                 "{{\"iot:Connection.Thing.IsAttached\": \"true\"}} (spec §6.2, variables §4)",
                                 entry.value))
-                    .fix = fix;
+                    .fix = statement_fix();
             }
         }
     }
