@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iotpolicy/fix.hpp"
 #include "iotpolicy/json.hpp"
 #include "iotpolicy/lint.hpp"
 #include "iotpolicy/output.hpp"
@@ -285,6 +286,29 @@ void check_diagnostics(const SourceFile& source, const std::vector<Diagnostic>& 
     }
 }
 
+// Every fix edits inside the text; fixing converges to a text that fixing again leaves alone.
+void check_fixes(const SourceFile& source, const std::vector<Diagnostic>& diagnostics) {
+    bool fixable = false;
+    for (const Diagnostic& d : diagnostics) {
+        if (!d.fix) {
+            continue;
+        }
+        fixable = true;
+        for (const iotpolicy::TextEdit& edit : d.fix->edits) {
+            check(edit.span.begin <= edit.span.end && edit.span.end <= source.text().size(),
+                  "a fix edits outside the text", diagnostics);
+        }
+    }
+    if (!fixable) {
+        return;
+    }
+    const iotpolicy::FixResult fixed = iotpolicy::fix_source(source.path(), std::string(source.text()));
+    if (fixed.converged) {
+        const iotpolicy::FixResult again = iotpolicy::fix_source(source.path(), fixed.text);
+        check(again.applied == 0 && again.text == fixed.text, "fixing the fixed text changes it", diagnostics);
+    }
+}
+
 void render(const SourceFile& source, const std::vector<Diagnostic>& diagnostics) {
     const std::vector<iotpolicy::FileDiagnostics> files{{&source, diagnostics}};
     NullBuffer null_buffer;
@@ -374,6 +398,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const SourceFile source("fuzz.json", std::string(reinterpret_cast<const char*>(data), size));
     const std::vector<Diagnostic> diagnostics = iotpolicy::lint_source(source);
     check_diagnostics(source, diagnostics);
+    check_fixes(source, diagnostics);
     render(source, diagnostics);
     check_against_oracle(source, diagnostics);
     return 0;

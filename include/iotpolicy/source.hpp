@@ -36,6 +36,12 @@ std::optional<std::string> read_all(std::istream& in, std::string& error);
 /// Reads the file at `path` whole; nothing when it cannot be read, and then `error` says why.
 std::optional<std::string> read_file(const std::string& path, std::string& error);
 
+/// Replaces the file at `path` with `text` atomically: writes a temporary file in the same directory, flushes it to
+/// disk, gives it the original file's permissions and renames it over `path`, so a reader sees the old text or the
+/// new one, never a mix. False when any step fails, and then `error` says why; the temporary file is removed and
+/// `path` is untouched.
+bool write_file_atomically(const std::string& path, std::string_view text, std::string& error);
+
 /// One input document, owning its text and the index of its line starts.
 /// Lines end at LF, CR LF or a lone CR, as editors and the language server protocol count them.
 class SourceFile {
@@ -60,6 +66,13 @@ public:
     std::string_view line_text(std::uint32_t line) const;
 
     std::uint32_t line_count() const { return static_cast<std::uint32_t>(m_line_starts.size()); }
+
+    /// The blanks between the start of its line and byte `offset` when nothing else precedes `offset` on its line
+    /// (the indentation of what starts there); nothing otherwise. For fixes that insert lines.
+    std::optional<std::string_view> indentation_before(std::uint32_t offset) const;
+
+    /// The line break the text uses ("\r\n", "\r" or "\n", whichever ends its first line; "\n" for one line).
+    std::string_view line_break() const;
 
 private:
     /// A known column on a long line: byte `offset` starts a code point at `column` (1-based) and

@@ -9,6 +9,7 @@
 
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/wildcard.hpp"
+#include "src/lint/fix_edits.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
 #include "src/support/suggest.hpp"
@@ -40,6 +41,15 @@ bool looks_like_control_plane(std::string_view name) {
         return name.size() > verb.size() && name.starts_with(verb) && name[verb.size()] >= 'A' &&
                name[verb.size()] <= 'Z';
     });
+}
+
+/// The entry replaced by the action name `name` (README "Fix safety").
+std::optional<Fix> rename_fix(const SourceFile& source, const Spanned<std::string>& entry, std::string_view name) {
+    std::optional<TextEdit> edit = rewrite_string(source, entry.span, entry.value, name);
+    if (!edit) {
+        return std::nullopt;
+    }
+    return Fix{fmt::format("Write \"{}\"", name), {std::move(*edit)}};
 }
 
 bool has_wildcard(std::string_view text) { return text.find_first_of("*?") != std::string_view::npos; }
@@ -138,7 +148,8 @@ private:
                                fmt::format("\"{}\" is not the canonical spelling of \"{}\": action names match "
                                            "ignoring case (spec §3.1), but tools and reviewers that compare them "
                                            "exactly will miss it; write \"{}\"",
-                                           action, known->name, known->name));
+                                           action, known->name, known->name))
+                    .fix = rename_fix(source, entry, known->name);
             }
             return;
         }
@@ -149,7 +160,8 @@ private:
                                        "Allow naming only it may grant nothing (actions §10); add \"{}\" (keep both "
                                        "while devices are migrated)",
                                        action, legacy->alias_of->name, legacy->alias_of->name,
-                                       legacy->alias_of->name));
+                                       legacy->alias_of->name))
+                .fix = rename_fix(source, entry, legacy->alias_of->name);
             return;
         }
         if (const catalog::UnlistedDataPlaneApi* api = catalog::find_unlisted_data_plane_api(action)) {
@@ -190,7 +202,8 @@ private:
         context.report(RuleId::IOT101, Severity::error, contents_of(context.source(), entry),
                        fmt::format("{} \"{}\" is not an IoT policy action, so this entry matches nothing and grants "
                                    "or denies nothing (spec §3.1); did you mean \"{}\"?",
-                                   element, entry.value, *nearest));
+                                   element, entry.value, *nearest))
+            .fix = rename_fix_if_unique(context.source(), entry, entry.value);
         return true;
     }
 
@@ -221,17 +234,29 @@ private:
     static void check_unprefixed(RuleContext& context, std::string_view element, const Spanned<std::string>& entry) {
         const std::string with_prefix = "iot:" + entry.value;
         std::string suggestion;
+        std::optional<Fix> fix;
         if (const catalog::Action* known = catalog::find_action(with_prefix)) {
             suggestion = fmt::format("; did you mean \"{}\"?", known->name);
+            fix = rename_fix(context.source(), entry, known->name);
         } else if (const auto nearest = detail::nearest_name(with_prefix, catalog::action_names())) {
             suggestion = fmt::format("; did you mean \"{}\"?", *nearest);
+            fix = rename_fix_if_unique(context.source(), entry, with_prefix);
         } else {
             suggestion = "; write it as service:Action, e.g. \"iot:Publish\"";
         }
         context.report(RuleId::IOT101, Severity::error, contents_of(context.source(), entry),
                        fmt::format("{} \"{}\" has no service prefix, so it matches no action and this entry grants "
                                    "or denies nothing (spec §3.1){}",
-                                   element, entry.value, suggestion));
+                                   element, entry.value, suggestion))
+            .fix = std::move(fix);
+    }
+
+    /// The entry replaced by the action nearest to `name`, when no other action is as near: a typo with two
+    /// equally likely readings gets no fix.
+    static std::optional<Fix> rename_fix_if_unique(const SourceFile& source, const Spanned<std::string>& entry,
+                                                   std::string_view name) {
+        const std::optional<std::string_view> nearest = detail::unique_nearest_name(name, catalog::action_names());
+        return nearest ? rename_fix(source, entry, *nearest) : std::nullopt;
     }
 };
 

@@ -1,11 +1,13 @@
 // IOT105 mqtt-wildcard-literal: `+` or `#` in a topic/ or topicfilter/ resource, where they are literal
 // characters (spec §3.3, §6.3; actions-and-resources.md §6).
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "iotpolicy/arn.hpp"
+#include "src/lint/fix_edits.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
 
@@ -18,22 +20,45 @@ Span byte_span(const SourceFile& source, const Spanned<std::string>& value, std:
     return string_part_span(source, value.span, value.value, at, at + 1);
 }
 
-/// The offset of the first `+` or `#` of `name` outside `${…}`, or npos.
-std::size_t first_mqtt_wildcard(std::string_view name) {
+/// Calls `visit(i)` for each `+` or `#` of `name` outside `${…}`, until it returns false.
+template <typename Visit>
+void for_each_mqtt_wildcard(std::string_view name, Visit visit) {
     for (std::size_t i = 0; i < name.size(); ++i) {
         if (name[i] == '$' && i + 1 < name.size() && name[i + 1] == '{') {
             const std::size_t close = name.find('}', i);
             if (close == std::string_view::npos) {
-                return std::string_view::npos;
+                return;
             }
             i = close;
             continue;
         }
-        if (name[i] == '+' || name[i] == '#') {
-            return i;
+        if ((name[i] == '+' || name[i] == '#') && !visit(i)) {
+            return;
         }
     }
-    return std::string_view::npos;
+}
+
+/// The offset of the first `+` or `#` of `name` outside `${…}`, or npos.
+std::size_t first_mqtt_wildcard(std::string_view name) {
+    std::size_t first = std::string_view::npos;
+    for_each_mqtt_wildcard(name, [&](std::size_t i) {
+        first = i;
+        return false;
+    });
+    return first;
+}
+
+/// Whether each `+` of `name` is a whole topic level and each `#` the whole last level: only then is it clear
+/// that they were meant as MQTT wildcards, and `*` says what they mean.
+bool wildcards_are_whole_levels(std::string_view name) {
+    bool whole = true;
+    for_each_mqtt_wildcard(name, [&](std::size_t i) {
+        const bool starts_level = i == 0 || name[i - 1] == '/';
+        const bool ends_level = i + 1 == name.size() || name[i + 1] == '/';
+        whole = starts_level && ends_level && (name[i] == '+' || i + 1 == name.size());
+        return whole;
+    });
+    return whole;
 }
 
 /// `name` with every `+` and `#` outside `${…}` replaced by `*`: the glob a policy means by them.
@@ -104,17 +129,19 @@ private:
         }
         if (parsed.kind == ArnResourceKind::topic) {
             // Spec §3.3: a topic/ entry with '+' or '#' can never match a real request (dead entry).
-            context.report(RuleId::IOT105, Severity::warning, where,
+            Diagnostic& diagnostic = context.report(
+                RuleId::IOT105, Severity::warning, where,
                            fmt::format("'{}' is a literal character in a policy resource, and MQTT topic names cannot "
                                        "contain it (spec §3.3): this entry matches no PUBLISH or delivered message, so "
                                        "it grants nothing; name the topics, or write 'topic/{}' if every topic it "
                                        "stands for is meant",
                                        c, fixed));
+            diagnostic.fix = stars_fix(context.source(), value, parsed, name, fixed);
             return;
         }
         // Spec §3.3, §6.2: an allowed literal filter is a real wildcard subscription once subscribed.
         const bool every_device = name.starts_with("$aws/things/");
-        context.report(RuleId::IOT105, Severity::warning, where,
+        Diagnostic& diagnostic = context.report(RuleId::IOT105, Severity::warning, where,
                        fmt::format("'{}' is a literal character in a policy resource (spec §3.3): this entry allows "
                                    "exactly the filter string '{}', and a client subscribed to it receives every topic "
                                    "that filter matches (iot:Receive permitting){}; unless all of them are meant, name the "
@@ -125,6 +152,25 @@ private:
                                                   "flags this as overly permissive, spec §6.2)"
                                                 : "",
                                    c));
+        diagnostic.fix = stars_fix(context.source(), value, parsed, name, fixed);
+    }
+
+    /// An Allow's `+` and `#` rewritten as `*` (README "Fix safety": this widens what the entry allows). Not for a
+    /// Deny, whose fixed form needs a second Deny of iot:Receive (spec §6.3) that a text edit cannot write with
+    /// certainty.
+    static std::optional<Fix> stars_fix(const SourceFile& source, const Spanned<std::string>& value,
+                                        const ParsedArn& parsed, std::string_view name, const std::string& fixed) {
+        if (!wildcards_are_whole_levels(name)) {
+            return std::nullopt;
+        }
+        const std::string rewritten = value.value.substr(0, parsed.parts.resource_name.begin) + fixed +
+                                      value.value.substr(parsed.parts.resource_name.end);
+        std::optional<TextEdit> edit = rewrite_string(source, value.span, value.value, rewritten);
+        if (!edit) {
+            return std::nullopt;
+        }
+        return Fix{fmt::format("Write '{}/{}': '*' is the policy wildcard", arn_resource_kind_name(parsed.kind), fixed),
+                   {std::move(*edit)}};
     }
 };
 

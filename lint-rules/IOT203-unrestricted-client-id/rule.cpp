@@ -7,6 +7,7 @@
 
 #include "src/lint/connect_grants.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/thing_binding_fix.hpp"
 
 namespace iotpolicy::lint {
 
@@ -32,6 +33,15 @@ public:
                                            k_advice));
                 continue;
             }
+            // One fix for the statement (built when an entry is first reported), attached to each of its entries:
+            // applying fixes takes it once.
+            std::optional<std::optional<Fix>> fix;
+            const auto statement_fix = [&]() -> const std::optional<Fix>& {
+                if (!fix) {
+                    fix = connect::thing_binding_fix(context.source(), statement);
+                }
+                return *fix;
+            };
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 const connect::ClientEntry client = connect::classify(entry.value);
                 if (client.kind != connect::ClientKind::any) {
@@ -45,7 +55,8 @@ public:
                                            entry.value,
                                            std::string_view(entry.value)
                                                .substr(client.range.begin, client.range.end - client.range.begin),
-                                           k_advice));
+                                           k_advice))
+                    .fix = statement_fix();
             }
         }
     }

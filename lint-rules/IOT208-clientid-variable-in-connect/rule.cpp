@@ -6,6 +6,7 @@
 
 #include "src/lint/connect_grants.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/thing_binding_fix.hpp"
 
 namespace iotpolicy::lint {
 
@@ -18,6 +19,15 @@ public:
             if (!connect::is_unconditioned_connect_allow(statement) || statement.resource->negated) {
                 continue;  // NotResource is IOT203's
             }
+            // The same fix as IOT203's for this statement (built when an entry is first reported): both rules'
+            // entries are rewritten together.
+            std::optional<std::optional<Fix>> fix;
+            const auto statement_fix = [&]() -> const std::optional<Fix>& {
+                if (!fix) {
+                    fix = connect::thing_binding_fix(context.source(), statement);
+                }
+                return *fix;
+            };
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 const connect::ClientEntry client = connect::classify(entry.value);
                 if (client.kind != connect::ClientKind::clientid_variable) {
@@ -30,7 +40,8 @@ public:
                                 "other device's client ID, and AWS IoT drops that device's connection (a takeover); "
                                 "use 'client/${{iot:Connection.Thing.ThingName}}' with \"Bool\": "
                                 "{{\"iot:Connection.Thing.IsAttached\": \"true\"}} (spec §6.2, variables §4)",
-                                entry.value));
+                                entry.value))
+                    .fix = statement_fix();
             }
         }
     }

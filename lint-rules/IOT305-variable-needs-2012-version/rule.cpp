@@ -3,6 +3,8 @@
 // "2008-10-17". IAM then reads `${…}` as literal text (iot-policy-semantics.md §1.2, §9 #4; spec vars §1); AWS IoT
 // does not say whether it follows IAM, so this is a warning, like Access Analyzer's MISSING_VERSION (§7.1).
 // Reported once per string, at its first `${…}`: every such string changes meaning, and each is named where it is.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "src/lint/rule.hpp"
@@ -29,6 +31,12 @@ public:
                 ? std::string("the policy has no Version, which IAM reads as \"2008-10-17\"")
                 : fmt::format("Version is \"2008-10-17\" (line {})",
                               context.source().location(policy->version_span->begin).line);
+        // "2008-10-17" → "2012-10-17", the same edit as IOT004's, so applying fixes makes it once. A missing
+        // Version is inserted by IOT004's fix alone: the AST does not keep where the policy's first member is.
+        std::optional<Fix> fix;
+        if (policy->version == PolicyVersion::v2008_10_17 && policy->version_span) {
+            fix = Fix{"Write \"2012-10-17\"", {TextEdit{*policy->version_span, "\"2012-10-17\""}}};
+        }
         for_each_variable_site(policy->statements, [&](const VariableSite& site) {
             const VariableTemplate tmpl = parse_variable_template(site.text);
             std::size_t uses = 0;
@@ -53,7 +61,8 @@ public:
                                        version, tmpl.slice(first->range), others, what, tmpl.literal_reading(),
                                        site.in_condition ? ""
                                                          : " (in which '*' and '?' are wildcards, even those of "
-                                                           "${*} and ${?})"));
+                                                           "${*} and ${?})"))
+                .fix = fix;
         });
     }
 };

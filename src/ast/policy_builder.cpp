@@ -1,5 +1,5 @@
 // JSON tree → policy AST. Reads every shape AWS accepts (spec §1.3, §1.4) and reports what it cannot read.
-#include <algorithm>  // find, find_if
+#include <algorithm>  // find, find_if, count_if
 #include <array>
 
 #include <fmt/format.h>
@@ -44,8 +44,8 @@ public:
     std::optional<Policy> build(const JsonValue& root);
 
 private:
-    void report(RuleId rule, Severity severity, Span span, std::string message) {
-        m_diagnostics.push_back({rule, severity, span, std::move(message)});
+    Diagnostic& report(RuleId rule, Severity severity, Span span, std::string message) {
+        return m_diagnostics.emplace_back(Diagnostic{rule, severity, span, std::move(message)});
     }
 
     void report_wrong_type(const JsonValue& value, std::string_view element, std::string_view expected) {
@@ -53,6 +53,7 @@ private:
                fmt::format("\"{}\" must be {}, found {}", element, expected, json_kind_name(value.kind)));
     }
 
+    TextEdit version_insertion(const JsonValue& root) const;
     void read_version(const JsonMember& member, Policy& policy);
     void read_statements(const JsonMember& member, Policy& policy);
     Statement read_statement(const JsonValue& object, std::size_t index);
@@ -63,7 +64,7 @@ private:
     void read_condition_values(const JsonMember& key_member, Condition& condition);
 
     /// Reports an unknown key; returns the known element it is a mis-cased spelling of, if any.
-    std::optional<std::string_view> report_unknown_key(const JsonMember& member,
+    std::optional<std::string_view> report_unknown_key(const JsonValue& object, const JsonMember& member,
                                                        std::span<const std::string_view> known,
                                                        std::string_view where);
 
@@ -71,14 +72,23 @@ private:
     std::vector<Diagnostic>& m_diagnostics;
 };
 
-std::optional<std::string_view> PolicyBuilder::report_unknown_key(const JsonMember& member,
+std::optional<std::string_view> PolicyBuilder::report_unknown_key(const JsonValue& object, const JsonMember& member,
                                                                   std::span<const std::string_view> known,
                                                                   std::string_view where) {
     const std::optional<std::string_view> nearest = nearest_name(member.key, known);
     if (nearest && equals_ignoring_case(*nearest, member.key)) {
-        report(RuleId::IOT003, Severity::error, member.key_span,
-               fmt::format("unknown {} element \"{}\": element names are case-sensitive; write \"{}\"", where,
-                           member.key, *nearest));
+        Diagnostic& diagnostic =
+            report(RuleId::IOT003, Severity::error, member.key_span,
+                   fmt::format("unknown {} element \"{}\": element names are case-sensitive; write \"{}\"", where,
+                               member.key, *nearest));
+        // The key is read as the element it spells; renaming it is certain unless another key of the object spells
+        // the element too, in any case (the rename would make a duplicate key, IOT002).
+        const auto spellings = std::count_if(object.members.begin(), object.members.end(),
+                                             [&](const JsonMember& m) { return equals_ignoring_case(m.key, *nearest); });
+        if (spellings == 1) {
+            diagnostic.fix = Fix{fmt::format("Write \"{}\"", *nearest),
+                                 {TextEdit{member.key_span, fmt::format("\"{}\"", *nearest)}}};
+        }
         return nearest;
     }
     if (nearest) {
@@ -139,7 +149,7 @@ std::optional<Policy> PolicyBuilder::build(const JsonValue& root) {
                                member.key));
         } else {
             policy.has_foreign_elements = true;
-            const std::optional<std::string_view> known = report_unknown_key(member, k_policy_elements, "policy");
+            const std::optional<std::string_view> known = report_unknown_key(root, member, k_policy_elements, "policy");
             if (const auto guess = nearest_name(member.key, k_policy_elements); guess && !known) {
                 suggested.push_back(*guess);
             }
@@ -157,7 +167,8 @@ std::optional<Policy> PolicyBuilder::build(const JsonValue& root) {
     if (!version_seen && !was_suggested("Version")) {
         report(RuleId::IOT004, Severity::warning, first_byte(root.span),
                "the policy has no \"Version\": IAM then reads it as \"2008-10-17\", under which ${...} policy "
-               "variables are literal text; add \"Version\": \"2012-10-17\" (spec §1.2)");
+               "variables are literal text; add \"Version\": \"2012-10-17\" (spec §1.2)")
+            .fix = Fix{"Add \"Version\": \"2012-10-17\" as the first member", {version_insertion(root)}};
     }
     if (statement_member != nullptr) {
         read_statements(*statement_member, policy);
@@ -167,6 +178,21 @@ std::optional<Policy> PolicyBuilder::build(const JsonValue& root) {
                "\"Resource\": ...}]");
     }
     return policy;
+}
+
+/// `"Version": "2012-10-17"` as the first member of `root`: on a line of its own, indented like the member after it,
+/// when that member starts its line; else inline before it (or alone in an empty object).
+TextEdit PolicyBuilder::version_insertion(const JsonValue& root) const {
+    constexpr std::string_view k_member = R"("Version": "2012-10-17")";
+    if (root.members.empty()) {
+        return {{root.span.begin + 1, root.span.begin + 1}, std::string(k_member)};
+    }
+    const std::uint32_t key = root.members.front().key_span.begin;
+    if (const std::optional<std::string_view> indent = m_source.indentation_before(key)) {
+        const auto line_start = static_cast<std::uint32_t>(key - indent->size());
+        return {{line_start, line_start}, fmt::format("{}{},{}", *indent, k_member, m_source.line_break())};
+    }
+    return {{key, key}, fmt::format("{}, ", k_member)};
 }
 
 void PolicyBuilder::read_version(const JsonMember& member, Policy& policy) {
@@ -186,14 +212,23 @@ void PolicyBuilder::read_version(const JsonMember& member, Policy& policy) {
         policy.version = PolicyVersion::v2008_10_17;
         report(RuleId::IOT004, Severity::warning, value.span,
                "\"Version\": \"2008-10-17\" is the legacy policy language, under which ${...} policy variables are "
-               "literal text; use \"2012-10-17\" (spec §1.2)");
+               "literal text; use \"2012-10-17\" (spec §1.2)")
+            .fix = Fix{"Write \"2012-10-17\"", {TextEdit{value.span, "\"2012-10-17\""}}};
         return;
     }
     policy.version = PolicyVersion::invalid;
-    report(RuleId::IOT004, Severity::error, value.span,
-           fmt::format("unknown policy language version \"{}\": the only current version is \"2012-10-17\" (the "
-                       "legacy one is \"2008-10-17\"); a version is a fixed date, not the date you wrote the policy",
-                       value.text));
+    Diagnostic& diagnostic = report(
+        RuleId::IOT004, Severity::error, value.span,
+        fmt::format("unknown policy language version \"{}\": the only current version is \"2012-10-17\" (the "
+                    "legacy one is \"2008-10-17\"); a version is a fixed date, not the date you wrote the policy",
+                    value.text));
+    // A near miss ("2012-10-18", "2012/10/17") is a typo of the version it is nearest to; a date far from both
+    // (today's) says nothing certain. A near miss of "2008-10-17" becomes it, and that one's own fix then moves it
+    // to "2012-10-17".
+    constexpr std::array<std::string_view, 2> k_versions{"2012-10-17", "2008-10-17"};
+    if (const auto nearest = detail::unique_nearest_name(value.text, k_versions)) {
+        diagnostic.fix = Fix{fmt::format("Write \"{}\"", *nearest), {TextEdit{value.span, fmt::format("\"{}\"", *nearest)}}};
+    }
 }
 
 void PolicyBuilder::read_statements(const JsonMember& member, Policy& policy) {
@@ -253,7 +288,7 @@ Statement PolicyBuilder::read_statement(const JsonValue& object, std::size_t ind
         }
         if (std::find(k_statement_elements.begin(), k_statement_elements.end(), key) == k_statement_elements.end()) {
             statement.has_foreign_elements = true;
-            const std::optional<std::string_view> known = report_unknown_key(member, k_statement_elements,
+            const std::optional<std::string_view> known = report_unknown_key(object, member, k_statement_elements,
                                                                              "statement");
             if (!known) {
                 const std::optional<std::string_view> guess = nearest_name(key, k_statement_elements);

@@ -1,4 +1,5 @@
 // The JSON format: {"version":1,"files":N,"diagnostics":[...]}, positions 1-based, end column exclusive.
+#include <optional>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -6,6 +7,32 @@
 #include "iotpolicy/output.hpp"
 
 namespace iotpolicy {
+
+namespace {
+
+/// A diagnostic's fix: null, or its description and edits with the positions the diagnostic itself uses.
+nlohmann::ordered_json fix_json(const SourceFile& source, const std::optional<Fix>& fix) {
+    if (!fix) {
+        return nullptr;
+    }
+    nlohmann::ordered_json edits = nlohmann::ordered_json::array();
+    for (const TextEdit& edit : fix->edits) {
+        const Location start = source.location(edit.span.begin);
+        const Location end = source.location(edit.span.end);
+        edits.push_back({
+            {"line", start.line},
+            {"column", start.column},
+            {"endLine", end.line},
+            {"endColumn", end.column},
+            {"offset", edit.span.begin},
+            {"endOffset", edit.span.end},
+            {"replacement", edit.replacement},
+        });
+    }
+    return {{"description", fix->description}, {"edits", std::move(edits)}};
+}
+
+}  // namespace
 
 void write_json(std::ostream& out, std::span<const FileDiagnostics> files) {
     nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
@@ -27,6 +54,7 @@ void write_json(std::ostream& out, std::span<const FileDiagnostics> files) {
                 {"offset", diagnostic.span.begin},
                 {"endOffset", diagnostic.span.end},
                 {"url", rule_help_uri(rule)},
+                {"fix", fix_json(*file.source, diagnostic.fix)},
             });
         }
     }

@@ -57,6 +57,26 @@ std::string_view trim(std::string_view text) {
     return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
+/// A fix as SARIF `fixes[]` (2.1.0 §3.55): one artifact change with a replacement per edit; an insertion is an
+/// empty deleted region. Columns are code points, as the run's columnKind says.
+json sarif_fixes(const SourceFile& source, const Fix& fix) {
+    json replacements = json::array();
+    for (const TextEdit& edit : fix.edits) {
+        const Location start = source.location(edit.span.begin);
+        const Location end = source.location(edit.span.end);
+        replacements.push_back({
+            {"deletedRegion",
+             {{"startLine", start.line}, {"startColumn", start.column}, {"endLine", end.line}, {"endColumn", end.column}}},
+            {"insertedContent", {{"text", edit.replacement}}},
+        });
+    }
+    return json::array({{
+        {"description", {{"text", fix.description}}},
+        {"artifactChanges",
+         json::array({{{"artifactLocation", {{"uri", artifact_uri(source.path())}}}, {"replacements", replacements}}})},
+    }});
+}
+
 json driver_rules() {
     json rules = json::array();
     for (const RuleInfo& rule : all_rules()) {
@@ -99,7 +119,7 @@ void write_sarif(std::ostream& out, std::span<const FileDiagnostics> files, std:
                 {"endLine", end.line},
                 {"endColumn", end.column},
             };
-            results.push_back({
+            json& result = results.emplace_back(json{
                 {"ruleId", rule.code},
                 {"ruleIndex", static_cast<std::size_t>(diagnostic.rule)},
                 {"level", sarif_level(diagnostic.severity)},
@@ -110,6 +130,9 @@ void write_sarif(std::ostream& out, std::span<const FileDiagnostics> files, std:
                 {"partialFingerprints",
                  {{"primaryLocationLineHash", fmt::format("{:016x}:{}", line_hash, occurrence)}}},
             });
+            if (diagnostic.fix) {
+                result["fixes"] = sarif_fixes(*file.source, *diagnostic.fix);
+            }
         }
     }
     const json log{

@@ -1,5 +1,5 @@
 // The text format, shaped like a compiler's: location, severity, message, rule; then the line and a caret.
-#include <algorithm>  // min, clamp
+#include <algorithm>  // min, clamp, count_if
 #include <ostream>
 
 #include <fmt/format.h>
@@ -143,11 +143,20 @@ void write_text(std::ostream& out, std::span<const FileDiagnostics> files, bool 
             out << palette.bold << file.source->path() << ':' << start.line << ':' << start.column << ":"
                 << palette.reset << ' ' << severity_color(palette, diagnostic.severity)
                 << severity_name(diagnostic.severity) << ':' << palette.reset << ' ' << palette.bold
-                << diagnostic.message << palette.reset << " [" << rule.code << "]\n";
+                << diagnostic.message << palette.reset << " [" << rule.code << "]"
+                << (diagnostic.fix ? " [*]" : "") << '\n';
             write_excerpt(out, *file.source, diagnostic, palette);
         }
     }
     out << summary_line(files) << '\n';
+    std::size_t fixable = 0;
+    for (const FileDiagnostics& file : files) {
+        fixable += static_cast<std::size_t>(std::count_if(file.diagnostics.begin(), file.diagnostics.end(),
+                                                          [](const Diagnostic& d) { return d.fix.has_value(); }));
+    }
+    if (fixable > 0) {
+        out << "[*] " << fixable << " fixable with `iotpolicy lint --fix`.\n";
+    }
 }
 
 }  // namespace iotpolicy

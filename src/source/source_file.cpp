@@ -2,8 +2,13 @@
 
 #include <algorithm>  // upper_bound, min
 #include <cerrno>
+#include <cstdio>     // rename
+#include <cstdlib>    // mkstemp
 #include <cstring>    // strerror
 #include <fstream>
+
+#include <sys/stat.h>  // stat, fchmod
+#include <unistd.h>    // write, fsync, close, unlink
 
 #include "../support/utf8.hpp"
 
@@ -110,6 +115,29 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
     return std::string_view(m_text).substr(begin, end - begin);
 }
 
+std::optional<std::string_view> SourceFile::indentation_before(std::uint32_t offset) const {
+    if (offset > m_text.size()) {
+        return std::nullopt;
+    }
+    const std::uint32_t begin = m_line_starts[line_index(offset)];
+    const std::string_view blanks = std::string_view(m_text).substr(begin, offset - begin);
+    if (blanks.find_first_not_of(" \t") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    return blanks;
+}
+
+std::string_view SourceFile::line_break() const {
+    if (m_line_starts.size() < 2) {
+        return "\n";
+    }
+    const std::uint32_t next = m_line_starts[1];
+    if (next >= 2 && m_text[next - 2] == '\r' && m_text[next - 1] == '\n') {
+        return "\r\n";
+    }
+    return m_text[next - 1] == '\r' ? "\r" : "\n";
+}
+
 std::optional<std::string> read_all(std::istream& in, std::string& error) {
     std::string text;
     char buffer[1 << 16];
@@ -134,6 +162,51 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
         return std::nullopt;
     }
     return read_all(file, error);
+}
+
+bool write_file_atomically(const std::string& path, std::string_view text, std::string& error) {
+    // The temporary file sits beside the target, so the rename stays within one file system (and is atomic).
+    std::string temporary = path + ".iotpolicy-XXXXXX";
+    const int fd = mkstemp(temporary.data());
+    if (fd < 0) {
+        error = std::string("cannot create a temporary file beside it: ") + std::strerror(errno);
+        return false;
+    }
+    const auto fail = [&](const char* step) {
+        error = std::string(step) + ": " + std::strerror(errno);
+        close(fd);
+        unlink(temporary.c_str());
+        return false;
+    };
+    struct stat original {};
+    // mkstemp creates the file with mode 0600; the fixed file keeps the permissions the original had.
+    if (stat(path.c_str(), &original) == 0 && fchmod(fd, original.st_mode & 07777) != 0) {
+        return fail("cannot set its permissions");
+    }
+    for (std::size_t written = 0; written < text.size();) {
+        const ssize_t n = write(fd, text.data() + written, text.size() - written);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return fail("cannot write");
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    if (fsync(fd) != 0) {
+        return fail("cannot flush to disk");
+    }
+    if (close(fd) != 0) {
+        error = std::string("cannot write: ") + std::strerror(errno);
+        unlink(temporary.c_str());
+        return false;
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        error = std::string("cannot replace it: ") + std::strerror(errno);
+        unlink(temporary.c_str());
+        return false;
+    }
+    return true;
 }
 
 }  // namespace iotpolicy

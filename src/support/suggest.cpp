@@ -1,6 +1,6 @@
 #include "suggest.hpp"
 
-#include <algorithm>  // min, clamp
+#include <algorithm>  // min, clamp, count_if
 #include <vector>
 
 namespace iotpolicy::detail {
@@ -63,6 +63,20 @@ std::optional<std::string_view> nearest_name(std::string_view word, std::span<co
         }
     }
     return best;
+}
+
+std::optional<std::string_view> unique_nearest_name(std::string_view word,
+                                                    std::span<const std::string_view> candidates) {
+    const std::optional<std::string_view> nearest = nearest_name(word, candidates);
+    if (!nearest) {
+        return std::nullopt;
+    }
+    const std::size_t limit = std::clamp<std::size_t>(word.size() / 3, 1, 3);
+    const std::size_t distance = edit_distance(word, *nearest, limit);
+    const auto ties = std::count_if(candidates.begin(), candidates.end(), [&](std::string_view candidate) {
+        return edit_distance(word, candidate, limit) == distance;
+    });
+    return ties == 1 ? nearest : std::nullopt;
 }
 
 }  // namespace iotpolicy::detail

@@ -18,4 +18,8 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 /// the word's length (at least 1, at most 3 edits). Nothing when no candidate is close.
 std::optional<std::string_view> nearest_name(std::string_view word, std::span<const std::string_view> candidates);
 
+/// nearest_name(), but only when no other candidate is as near: what a fix may replace `word` with.
+std::optional<std::string_view> unique_nearest_name(std::string_view word,
+                                                    std::span<const std::string_view> candidates);
+
 }  // namespace iotpolicy::detail

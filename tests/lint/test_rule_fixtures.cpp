@@ -22,6 +22,7 @@
 
 #include "iotpolicy/connection.hpp"
 #include "iotpolicy/diagnostic.hpp"
+#include "iotpolicy/fix.hpp"
 #include "iotpolicy/lint.hpp"
 
 namespace fs = std::filesystem;
@@ -242,6 +243,41 @@ TEST_CASE("bad fixtures produce exactly the expected diagnostics") {
                 CHECK(actual_text == expected_text);
                 CHECK(std::any_of(actual.begin(), actual.end(),
                                   [&](const Expectation& e) { return e.rule == rule.code; }));
+            }
+        }
+    }
+}
+
+// A bad fixture `x.json` whose findings of its rule carry a fix has `x.fixed`: the exact document `lint --fix`
+// makes of it. The fixed text has no fixable finding of the rule left and fewer findings of it, and fixing it
+// again changes nothing (the fixes converge).
+TEST_CASE("fixes turn each bad fixture into its .fixed document") {
+    for (const RuleInfo& rule : all_rules()) {
+        for (const fs::path& fixture : files_in(rule_folder(rule) / "bad", ".json")) {
+            DYNAMIC_SECTION(fs::relative(fixture, k_rules_dir).string()) {
+                const std::string text = read_file(fixture);
+                const auto of_rule = [&](const std::vector<Diagnostic>& diagnostics, bool fixable_only) {
+                    return std::count_if(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+                        return d.rule == rule.id && (!fixable_only || d.fix.has_value());
+                    });
+                };
+                const auto before = lint_source(SourceFile(fixture.string(), text));
+                fs::path fixed_file = fixture;
+                fixed_file.replace_extension(".fixed");
+                if (!fs::exists(fixed_file)) {
+                    INFO("a finding of the rule has a fix: add " << fixed_file.filename().string());
+                    CHECK(of_rule(before, true) == 0);
+                } else {
+                    const FixResult result = fix_source(fixture.string(), text);
+                    CHECK(result.converged);
+                    CHECK(result.text == read_file(fixed_file));
+                    CHECK(result.applied > 0);
+                    CHECK(of_rule(result.remaining, true) == 0);
+                    CHECK(of_rule(result.remaining, false) < of_rule(before, false));
+                    const FixResult again = fix_source(fixed_file.string(), result.text);
+                    CHECK(again.applied == 0);
+                    CHECK(again.text == result.text);
+                }
             }
         }
     }

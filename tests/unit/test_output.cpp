@@ -16,7 +16,7 @@ FileDiagnostics lint(const SourceFile& source) {
 
 }  // namespace
 
-TEST_CASE("text: location, severity, message, rule, then the line with the span underlined") {
+TEST_CASE("text: location, severity, message, rule, a fixable mark, then the line with the span underlined") {
     const SourceFile source("p.json", "{\"Version\": \"2012-10-18\", \"Statement\": []}");
     const FileDiagnostics files[] = {lint(source)};
     std::ostringstream out;
@@ -24,14 +24,15 @@ TEST_CASE("text: location, severity, message, rule, then the line with the span 
     CHECK(out.str() ==
           "p.json:1:13: error: unknown policy language version \"2012-10-18\": the only current version is "
           "\"2012-10-17\" (the legacy one is \"2008-10-17\"); a version is a fixed date, not the date you wrote the "
-          "policy [IOT004]\n"
+          "policy [IOT004] [*]\n"
           "    1 | {\"Version\": \"2012-10-18\", \"Statement\": []}\n"
           "      |             ^~~~~~~~~~~~\n"
           "p.json:1:40: error: \"Statement\" is empty, so the policy grants nothing: add at least one statement "
           "[IOT006]\n"
           "    1 | {\"Version\": \"2012-10-18\", \"Statement\": []}\n"
           "      |                                        ^~\n"
-          "Found 2 problems (2 errors) in 1 of 1 file.\n");
+          "Found 2 problems (2 errors) in 1 of 1 file.\n"
+          "[*] 1 fixable with `iotpolicy lint --fix`.\n");
 }
 
 TEST_CASE("text: colour only when asked") {
@@ -88,6 +89,27 @@ TEST_CASE("json: the documented shape with 1-based, end-exclusive positions") {
     CHECK(first["column"] == 13);
     CHECK(first["endLine"] == 1);
     CHECK(first["endColumn"] == 14);
+    CHECK(first["fix"].is_null());  // a number is no near miss of a version
+}
+
+TEST_CASE("json: a fix with its description and edits, positioned like diagnostics") {
+    const SourceFile source("p.json", "{\"Version\": \"2012-10-18\", \"Statement\": []}");
+    const FileDiagnostics files[] = {lint(source)};
+    std::ostringstream out;
+    write_json(out, files);
+    const auto document = nlohmann::json::parse(out.str());
+    const auto& fix = document["diagnostics"][0]["fix"];
+    CHECK(fix["description"] == "Write \"2012-10-17\"");
+    REQUIRE(fix["edits"].size() == 1);
+    const auto& edit = fix["edits"][0];
+    CHECK(edit["line"] == 1);
+    CHECK(edit["column"] == 13);
+    CHECK(edit["endLine"] == 1);
+    CHECK(edit["endColumn"] == 25);
+    CHECK(edit["offset"] == 12);
+    CHECK(edit["endOffset"] == 24);
+    CHECK(edit["replacement"] == "\"2012-10-17\"");
+    CHECK(document["diagnostics"][1]["fix"].is_null());
 }
 
 TEST_CASE("sarif: rules in the driver, results with regions, levels and fingerprints") {
@@ -116,4 +138,13 @@ TEST_CASE("sarif: rules in the driver, results with regions, levels and fingerpr
     }
     CHECK(results[0]["level"] == "warning");
     CHECK(results[0]["locations"][0]["physicalLocation"]["region"]["startColumn"] == 1);
+    // The missing Version's fix: an insertion, i.e. an empty deleted region, after the opening brace.
+    REQUIRE(results[0]["fixes"].size() == 1);
+    const auto& change = results[0]["fixes"][0]["artifactChanges"][0];
+    CHECK(change["artifactLocation"]["uri"] == "policies/p.json");
+    const auto& replacement = change["replacements"][0];
+    CHECK(replacement["deletedRegion"]["startColumn"] == 2);
+    CHECK(replacement["deletedRegion"]["endColumn"] == 2);
+    CHECK(replacement["insertedContent"]["text"] == "\"Version\": \"2012-10-17\", ");
+    CHECK_FALSE(results[1].contains("fixes"));
 }

@@ -2,8 +2,15 @@
 
 #include "iotpolicy/source.hpp"
 
+#include <sys/stat.h>  // chmod, stat
+#include <unistd.h>    // getpid
+
+#include <filesystem>
+
 using iotpolicy::Location;
 using iotpolicy::SourceFile;
+using iotpolicy::read_file;
+using iotpolicy::write_file_atomically;
 
 TEST_CASE("locations are 1-based lines and code-point columns") {
     const SourceFile source("f.json", "ab\n\xC3\xA9x\r\ny\rz");
@@ -58,4 +65,36 @@ TEST_CASE("columns on a line long enough for checkpoints agree with a scan from 
         utf16 += astral ? 2 : 1;
     }
     CHECK(source.location(offset + 1) == Location{3, 1});
+}
+
+TEST_CASE("indentation_before: the blanks before what starts a line, nothing mid-line") {
+    const SourceFile source("p.json", "{\r\n  \"a\": 1, \"b\": 2\r\n}");
+    CHECK(source.indentation_before(5) == std::optional<std::string_view>("  "));
+    CHECK_FALSE(source.indentation_before(13).has_value());
+    CHECK(source.indentation_before(0) == std::optional<std::string_view>(""));
+    CHECK(source.line_break() == "\r\n");
+    CHECK(SourceFile("p.json", "{}").line_break() == "\n");
+}
+
+TEST_CASE("write_file_atomically replaces the text, keeps the permissions and leaves no temporary file") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / fs::path("iotpolicy-atomic-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string path = (dir / "p.json").string();
+    std::string error;
+    REQUIRE(write_file_atomically(path, "old", error));
+    REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    REQUIRE(write_file_atomically(path, "new text", error));
+    CHECK(read_file(path, error) == std::optional<std::string>("new text"));
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 07777) == 0640);
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+
+    // A directory that does not exist: nothing written, and the error says why.
+    CHECK_FALSE(write_file_atomically((dir / "missing" / "p.json").string(), "x", error));
+    CHECK_FALSE(error.empty());
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+    fs::remove_all(dir);
 }
