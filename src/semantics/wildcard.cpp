@@ -1,8 +1,10 @@
 #include "iotpolicy/wildcard.hpp"
 
+#include <cstdint>
 #include <utility>  // move
 #include <vector>
 
+#include "../support/utf8.hpp"
 #include "glob.hpp"
 
 namespace iotpolicy {
@@ -64,6 +66,144 @@ bool WildcardPattern::has_wildcards() const {
 
 std::optional<std::string_view> WildcardPattern::plain_text() const {
     return m_glob->plain_text();
+}
+
+// --- Inclusion of one pattern in another -----------------------------------------------------------------------
+//
+// Both patterns become token lists: `*`, `?`, one literal character (a code point, or one invalid byte, as `?`
+// consumes, wildcard.hpp), or an opaque `${…}` (up to its `}`, or to the end when unclosed). Within a run of `*` and
+// `?` the `?` are moved first and the `*` merged (`*?*` → `?*`): the run matches the same strings (at least as many
+// characters as it has `?`, any number when it has a `*`), and the DP below can then pair `?` with `?`.
+//
+// in(i, j) claims "every string matched by sub[i..] is matched by super[j..]":
+//   - super[j] = `*`:  in(i, j+1) (the star matches nothing) or, when i < |sub|, in(i+1, j) (the star also
+//     takes whatever sub[i] matches: any string for a `*`, one character for a `?` or literal, a value for `${…}`);
+//   - sub exhausted:   super[j..] must be all `*`;
+//   - sub[i] = `*`:    false unless super[j] is `*` (a non-star token of super matches a bounded length);
+//   - sub[i] = `?`:    super[j] must be `?` (a literal or `${…}` matches one string, `?` many);
+//   - sub[i] literal:  super[j] is the equal literal (letter case per `letter_case`) or `?`;
+//   - sub[i] `${…}`:   super[j] is the same text (its value can have any length, so no `?` takes it).
+// Each claim is justified by the strings concatenated on both sides, so a true answer is an inclusion. Rows are
+// computed from i = |sub| down to 0, each right to left: O(|sub| × |super|) time, two rows of memory.
+
+namespace {
+
+enum class IncludeToken : std::uint8_t { star, one, literal, opaque };
+
+struct IncludeItem {
+    IncludeToken kind;
+    std::string_view text;  // literal or opaque text
+};
+
+/// The normalised tokens of `pattern`; nothing when it contains `$(`.
+std::optional<std::vector<IncludeItem>> include_tokens(std::string_view pattern) {
+    std::vector<IncludeItem> items;
+    std::size_t i = 0;
+    while (i < pattern.size()) {
+        const char c = pattern[i];
+        if (c == '*' || c == '?') {
+            std::size_t stars = 0;
+            for (; i < pattern.size() && (pattern[i] == '*' || pattern[i] == '?'); ++i) {
+                if (pattern[i] == '?') {
+                    items.push_back({IncludeToken::one, {}});
+                } else {
+                    ++stars;
+                }
+            }
+            if (stars > 0) {
+                items.push_back({IncludeToken::star, {}});
+            }
+            continue;
+        }
+        if (c == '$' && i + 1 < pattern.size() && pattern[i + 1] == '(') {
+            return std::nullopt;
+        }
+        if (c == '$' && i + 1 < pattern.size() && pattern[i + 1] == '{') {
+            const std::size_t close = pattern.find('}', i);
+            const std::size_t end = close == std::string_view::npos ? pattern.size() : close + 1;
+            items.push_back({IncludeToken::opaque, pattern.substr(i, end - i)});
+            i = end;
+            continue;
+        }
+        const std::size_t step = detail::utf8_step(pattern, i);
+        items.push_back({IncludeToken::literal, pattern.substr(i, step)});
+        i += step;
+    }
+    return items;
+}
+
+char fold(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool same_text(std::string_view a, std::string_view b, Case letter_case) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        if (a[k] != b[k] && (letter_case == Case::sensitive || fold(a[k]) != fold(b[k]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// The bytes of `super` before its first `*`, `?`, `${` or `$(`: text every string it matches starts with.
+std::size_t literal_prefix_length(std::string_view pattern) {
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '*' || c == '?' || (c == '$' && i + 1 < pattern.size() && (pattern[i + 1] == '{' || pattern[i + 1] == '('))) {
+            return i;
+        }
+    }
+    return pattern.size();
+}
+
+}  // namespace
+
+bool pattern_includes(std::string_view sub, std::string_view super, Case letter_case) {
+    // Cheap rejection, before anything is allocated: the DP pairs super's literal prefix token for token with
+    // equal literals of sub, so sub must start with the same bytes.
+    const std::size_t prefix = literal_prefix_length(super);
+    if (sub.size() < prefix || !same_text(sub.substr(0, prefix), super.substr(0, prefix), letter_case)) {
+        return false;
+    }
+    const auto a = include_tokens(sub);
+    const auto b = include_tokens(super);
+    if (!a || !b) {
+        return false;
+    }
+    const std::size_t n = a->size();
+    const std::size_t m = b->size();
+    std::vector<std::uint8_t> next(m + 1);  // row i + 1
+    std::vector<std::uint8_t> row(m + 1);   // row i
+    // Row n: the empty rest of sub is included where super's rest is all stars.
+    row[m] = 1;
+    for (std::size_t j = m; j-- > 0;) {
+        row[j] = static_cast<std::uint8_t>((*b)[j].kind == IncludeToken::star && row[j + 1]);
+    }
+    for (std::size_t i = n; i-- > 0;) {
+        next.swap(row);
+        const IncludeItem& x = (*a)[i];
+        row[m] = 0;  // sub has tokens left, super none
+        for (std::size_t j = m; j-- > 0;) {
+            const IncludeItem& y = (*b)[j];
+            bool in = false;
+            if (y.kind == IncludeToken::star) {
+                in = row[j + 1] || next[j];
+            } else if (x.kind == IncludeToken::one) {
+                in = y.kind == IncludeToken::one && next[j + 1];
+            } else if (x.kind == IncludeToken::literal) {
+                in = (y.kind == IncludeToken::one ||
+                      (y.kind == IncludeToken::literal && same_text(x.text, y.text, letter_case))) &&
+                     next[j + 1];
+            } else if (x.kind == IncludeToken::opaque) {
+                in = y.kind == IncludeToken::opaque && x.text == y.text && next[j + 1];
+            }
+            row[j] = static_cast<std::uint8_t>(in);
+        }
+    }
+    return row[0] != 0;
 }
 
 }  // namespace iotpolicy
