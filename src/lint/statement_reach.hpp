@@ -220,15 +220,10 @@ inline std::optional<ArnResourceKind> certain_kind(std::string_view entry) {
 }
 
 /// `entry` (an Action value) names request action `name`: case-insensitively, `*` and `?` as wildcards (§3.1).
+/// A name has no wildcard, so matching it is the inclusion of the one-string pattern `name` in `entry`; that
+/// needs no compiled pattern (action names hold no `${` or `$(`, so the opaque tokens change nothing).
 inline bool names_action(std::string_view entry, std::string_view name) {
-    if (entry.find_first_of("*?") == std::string_view::npos) {
-        return entry.size() == name.size() &&
-               std::equal(entry.begin(), entry.end(), name.begin(), [](char a, char b) {
-                   const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-                   return fold(a) == fold(b);
-               });
-    }
-    return WildcardPattern::compile(entry).matches(name, Case::insensitive);
+    return pattern_includes(name, entry, Case::insensitive);
 }
 
 /// The list (Action, not NotAction) names request action `name`.
@@ -312,10 +307,8 @@ inline std::optional<TypeMismatch> type_mismatch(const Statement& statement) {
     bool named = false;
     bool reaches = false;
     for (const Spanned<std::string>& entry : statement.action->values) {
-        const bool wild = entry.value.find_first_of("*?") != std::string::npos;
-        const WildcardPattern pattern = wild ? WildcardPattern::compile(entry.value) : WildcardPattern();
         for_each_request_action([&](std::string_view name, const ActionTypes& types) {
-            if (!(wild ? pattern.matches(name, Case::insensitive) : names_action(entry.value, name))) {
+            if (!names_action(entry.value, name)) {
                 return;
             }
             named = true;

@@ -84,7 +84,8 @@ std::optional<std::string_view> WildcardPattern::plain_text() const {
 //   - sub[i] literal:  super[j] is the equal literal (letter case per `letter_case`) or `?`;
 //   - sub[i] `${…}`:   super[j] is the same text (its value can have any length, so no `?` takes it).
 // Each claim is justified by the strings concatenated on both sides, so a true answer is an inclusion. Rows are
-// computed from i = |sub| down to 0, each right to left: O(|sub| × |super|) time, two rows of memory.
+// computed from i = |sub| down to 0, each right to left: O(|sub| × |super|) time, two rows of memory (buffers
+// kept per thread, so a call allocates only when a pattern is longer than any before it).
 
 namespace {
 
@@ -95,9 +96,9 @@ struct IncludeItem {
     std::string_view text;  // literal or opaque text
 };
 
-/// The normalised tokens of `pattern`; nothing when it contains `$(`.
-std::optional<std::vector<IncludeItem>> include_tokens(std::string_view pattern) {
-    std::vector<IncludeItem> items;
+/// Writes the normalised tokens of `pattern` into `items`; false when it contains `$(`.
+bool include_tokens(std::string_view pattern, std::vector<IncludeItem>& items) {
+    items.clear();
     std::size_t i = 0;
     while (i < pattern.size()) {
         const char c = pattern[i];
@@ -116,7 +117,7 @@ std::optional<std::vector<IncludeItem>> include_tokens(std::string_view pattern)
             continue;
         }
         if (c == '$' && i + 1 < pattern.size() && pattern[i + 1] == '(') {
-            return std::nullopt;
+            return false;
         }
         if (c == '$' && i + 1 < pattern.size() && pattern[i + 1] == '{') {
             const std::size_t close = pattern.find('}', i);
@@ -129,8 +130,17 @@ std::optional<std::vector<IncludeItem>> include_tokens(std::string_view pattern)
         items.push_back({IncludeToken::literal, pattern.substr(i, step)});
         i += step;
     }
-    return items;
+    return true;
 }
+
+/// Buffers reused by every call on one thread: linting calls pattern_includes for many pairs of entries of
+/// every policy, and allocating per call would cost more than the DP.
+struct IncludeScratch {
+    std::vector<IncludeItem> sub;
+    std::vector<IncludeItem> super;
+    std::vector<std::uint8_t> next;
+    std::vector<std::uint8_t> row;
+};
 
 char fold(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -162,21 +172,30 @@ std::size_t literal_prefix_length(std::string_view pattern) {
 }  // namespace
 
 bool pattern_includes(std::string_view sub, std::string_view super, Case letter_case) {
-    // Cheap rejection, before anything is allocated: the DP pairs super's literal prefix token for token with
-    // equal literals of sub, so sub must start with the same bytes.
-    const std::size_t prefix = literal_prefix_length(super);
+    // The DP pairs super's literal prefix token for token with equal literals of sub (no other token of sub can
+    // pair with a literal), so sub must start with the same bytes, which are then literals in sub too. Checking
+    // that first rejects most pairs before anything is allocated, and the DP runs on what follows (the prefix
+    // ends before an ASCII byte of super, so at a character boundary of both).
+    std::size_t prefix = literal_prefix_length(super);
     if (sub.size() < prefix || !same_text(sub.substr(0, prefix), super.substr(0, prefix), letter_case)) {
         return false;
     }
-    const auto a = include_tokens(sub);
-    const auto b = include_tokens(super);
-    if (!a || !b) {
+    // A '$' that ends the prefix may open `${` or `$(` in sub: leave it to the tokenizer of both.
+    if (prefix > 0 && super[prefix - 1] == '$') {
+        --prefix;
+    }
+    thread_local IncludeScratch scratch;
+    if (!include_tokens(sub.substr(prefix), scratch.sub) || !include_tokens(super.substr(prefix), scratch.super)) {
         return false;
     }
+    const std::vector<IncludeItem>* a = &scratch.sub;
+    const std::vector<IncludeItem>* b = &scratch.super;
     const std::size_t n = a->size();
     const std::size_t m = b->size();
-    std::vector<std::uint8_t> next(m + 1);  // row i + 1
-    std::vector<std::uint8_t> row(m + 1);   // row i
+    std::vector<std::uint8_t>& next = scratch.next;  // row i + 1
+    std::vector<std::uint8_t>& row = scratch.row;    // row i
+    next.assign(m + 1, 0);
+    row.assign(m + 1, 0);
     // Row n: the empty rest of sub is included where super's rest is all stars.
     row[m] = 1;
     for (std::size_t j = m; j-- > 0;) {

@@ -107,6 +107,10 @@ TEST_CASE("pattern_includes: ${...} is an opaque token, never a wildcard") {
     CHECK(includes("a${*}", "a*"));
     CHECK_FALSE(includes("ab", "a${*}"));
     CHECK_FALSE(includes("a*", "a${*}"));
+    // A '$' of super before its first wildcard does not open sub's variable: "a" + value need not start with '$'.
+    CHECK_FALSE(includes("a${x}", "a$*"));
+    CHECK_FALSE(includes("a$(*)", "a$*"));
+    CHECK(includes("a$b", "a$*"));
     // An unclosed `${` runs to the end as one token.
     CHECK(includes("a${b", "a${b"));
     CHECK_FALSE(includes("a${b", "a${bc"));
