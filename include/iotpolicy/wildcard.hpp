@@ -85,4 +85,15 @@ private:
     std::shared_ptr<const detail::Glob> m_glob;  // never null
 };
 
+/// Whether every string `sub` matches is also matched by `super`, both being `*`/`?` patterns as above, letters
+/// compared as `letter_case` says. Sound but not complete: true only when inclusion holds, and false for some
+/// pairs where it does (none of the shapes policies use in practice). A `${…}` is an opaque token in both
+/// patterns: it equals only the same text, and only a `*` of `super` absorbs it (never a `?`). That holds
+/// whether it is a policy variable (whatever value it takes, it takes the same one in both patterns, as both are
+/// read for one connection) or literal text (Version 2008-10-17, spec §1.2), so the answer needs no version.
+/// A `$(` in either pattern (whose `*` is a wildcard under one reading and literal under the other, spec vars
+/// §2) makes the answer false. Runs of `*` and `?` are normalised first (`*?` → `?*`, `**` → `*`), then a DP
+/// decides in O(|sub| × |super|) time and O(|super|) memory (algorithm in wildcard.cpp).
+bool pattern_includes(std::string_view sub, std::string_view super, Case letter_case = Case::sensitive);
+
 }  // namespace iotpolicy

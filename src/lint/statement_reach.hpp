@@ -1,0 +1,330 @@
+// What one statement can reach compared with another, for IOT106 ineffective-statement and IOT107
+// redundant-statement: inclusion of Action and Resource entries (pattern_includes, wildcard.hpp), which request
+// actions a statement names and which resource types its entries can be, and whether an Allow is fully overridden
+// by unconditional Denies. Everything here is sound: "included", "overridden" and "reaches no resource" are
+// claimed only when they hold under every reading the simulator weighs (spec §0.2 R0), since a wrong claim would
+// have users delete a grant they need.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "iotpolicy/arn.hpp"
+#include "iotpolicy/ast.hpp"
+#include "iotpolicy/catalog.hpp"
+#include "iotpolicy/source.hpp"
+#include "iotpolicy/wildcard.hpp"
+
+namespace iotpolicy::lint::reach {
+
+/// A statement whose Action and Resource can be read as unions of patterns: well-formed (spec §0.3 R1), plain
+/// Action and Resource (NotAction / NotResource are complements, left out: no claim is made about them), and no
+/// foreign elements (spec §1.5: the simulator drops such an Allow, which IOT003 reports, and its readings differ).
+inline bool is_plain(const Statement& statement) {
+    return statement.effect && statement.action && statement.resource && !statement.is_broken &&
+           !statement.action->negated && !statement.resource->negated && !statement.has_foreign_elements &&
+           !statement.action->values.empty() && !statement.resource->values.empty();
+}
+
+inline bool is_effect(const Statement& statement, Effect effect) {
+    return statement.effect && statement.effect->value == effect;
+}
+
+/// Action entry `sub` names only actions `super` names: action names compare case-insensitively (spec §3.1).
+inline bool action_includes(std::string_view sub, std::string_view super) {
+    return pattern_includes(sub, super, Case::insensitive);
+}
+
+/// True when `pattern` has no wildcard, variable or escape before its fifth ':' (outside `${…}` none can come
+/// first), or has fewer than five ':' and no wildcard at all: then its per-segment and whole-string readings
+/// (spec §3.2) match the same requests.
+inline bool readings_agree(std::string_view pattern) {
+    int colons = 0;
+    for (const char c : pattern) {
+        if (colons == 5) {
+            return true;
+        }
+        if (c == '*' || c == '?' || c == '$') {
+            return false;
+        }
+        colons += c == ':' ? 1 : 0;
+    }
+    return true;
+}
+
+/// Resource entry `sub` matches only requests `super` matches. Text compares case-sensitively (topic names are
+/// case-sensitive; for the other parts, an inclusion shown on the exact text carries over to the folded reading,
+/// since the DP pairs only equal characters). The whole-string reading of spec §3.2 contains the per-segment one,
+/// so pattern_includes on the whole text shows inclusion for what a Deny applies to (either reading). What an
+/// Allow grants needs both readings of `super`; `for_allow` then also requires that they agree, or that `super`
+/// is `*`, which matches every request.
+inline bool resource_includes(std::string_view sub, std::string_view super, bool for_allow) {
+    if (super == "*") {
+        return true;
+    }
+    return (!for_allow || readings_agree(super)) && pattern_includes(sub, super);
+}
+
+/// Calls `visit(std::string_view)` for every `${…}` of `text` (to its `}`, or to the end when unclosed).
+template <typename Visit>
+void for_each_variable(std::string_view text, Visit&& visit) {
+    for (std::size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+        const std::size_t close = text.find('}', at);
+        visit(text.substr(at, close == std::string_view::npos ? text.npos : close + 1 - at));
+    }
+}
+
+/// Every `${…}` of `text` occurs in `other`. An Allow statement holding an unresolved variable anywhere grants
+/// nothing (spec vars §2, "Whole statement", R0), so an Allow entry or statement can be dropped in favour of
+/// another only if every variable it holds is also held by what stays: otherwise dropping it could make the
+/// statement grant where it granted nothing.
+inline bool variables_within(std::string_view text, std::string_view other) {
+    bool within = true;
+    for_each_variable(text, [&](std::string_view variable) {
+        within = within && other.find(variable) != std::string_view::npos;
+    });
+    return within;
+}
+
+/// Calls `visit(std::string_view)` for every string of a statement in which variables are substituted: Resource
+/// entries and condition values (spec vars §1).
+template <typename Visit>
+void for_each_substituted_text(const Statement& statement, Visit&& visit) {
+    if (statement.resource) {
+        for (const Spanned<std::string>& entry : statement.resource->values) {
+            visit(std::string_view(entry.value));
+        }
+    }
+    for (const Condition& condition : statement.conditions) {
+        for (const ConditionValue& value : condition.values) {
+            visit(std::string_view(value.text));
+        }
+    }
+}
+
+/// Every `${…}` in the Resource entries and condition values of `statement` also occurs in those of `holder`.
+inline bool statement_variables_within(const Statement& statement, const Statement& holder) {
+    bool within = true;
+    for_each_substituted_text(statement, [&](std::string_view text) {
+        for_each_variable(text, [&](std::string_view variable) {
+            bool found = false;
+            for_each_substituted_text(holder, [&](std::string_view other) {
+                found = found || other.find(variable) != std::string_view::npos;
+            });
+            within = within && found;
+        });
+    });
+    return within;
+}
+
+/// The two statements have the same Condition block, operator by operator in the same order (a conservative
+/// reading of "identical": a reordered block is not recognised).
+inline bool same_conditions(const Statement& a, const Statement& b) {
+    return std::equal(a.conditions.begin(), a.conditions.end(), b.conditions.begin(), b.conditions.end(),
+                      [](const Condition& x, const Condition& y) {
+                          return x.operator_name.value == y.operator_name.value && x.key.value == y.key.value &&
+                                 std::equal(x.values.begin(), x.values.end(), y.values.begin(), y.values.end(),
+                                            [](const ConditionValue& u, const ConditionValue& v) {
+                                                return u.text == v.text && u.kind == v.kind;
+                                            });
+                      });
+}
+
+/// How the report names a statement: its Sid, else its position and line.
+inline std::string statement_name(const SourceFile& source, const Statement& statement) {
+    if (statement.sid && !statement.sid->value.empty()) {
+        return fmt::format("statement '{}' (line {})", statement.sid->value,
+                           source.location(statement.span.begin).line);
+    }
+    return fmt::format("statement {} at line {}", statement.index + 1, source.location(statement.span.begin).line);
+}
+
+/// Where a finding about a whole statement is reported: its Sid, else its Effect value.
+inline Span statement_anchor(const Statement& statement) {
+    if (statement.sid) {
+        return statement.sid->span;
+    }
+    return statement.effect ? statement.effect->span : statement.span;
+}
+
+// --- Request actions and resource types ----------------------------------------------------------------------
+
+/// The resource types one request action is checked against; `any` when it is not a per-resource ARN (`*`, a
+/// `*` reading, or none given), so that any entry may be what it is checked against.
+struct ActionTypes {
+    const catalog::Action* action = nullptr;  // null for an unlisted data-plane API
+    std::string_view unlisted_type;           // an unlisted API's type word
+    bool any = false;
+
+    /// An entry of `kind` can match requests of this action.
+    bool accepts(ArnResourceKind kind) const {
+        const std::string_view word = arn_resource_kind_name(kind);
+        if (any) {
+            return true;
+        }
+        if (action == nullptr) {
+            return unlisted_type == word;
+        }
+        // Named shadows (the pseudo type "thingshadow") are thing/<thing>/<shadow> ARNs (actions §4.3).
+        const auto names = [&](const catalog::ResourceType* type) {
+            return type->name == word || (type->name == "thingshadow" && kind == ArnResourceKind::thing);
+        };
+        return names(action->resource_type) ||
+               std::any_of(action->alternate_resource_types.begin(), action->alternate_resource_types.end(), names);
+    }
+};
+
+inline ActionTypes types_of(const catalog::Action& action) {
+    const bool any = action.is_resource_less() ||
+                     std::any_of(action.alternate_resource_types.begin(), action.alternate_resource_types.end(),
+                                 [](const catalog::ResourceType* type) { return type->any_resource; });
+    return {&action, {}, any};
+}
+
+/// Calls `visit(std::string_view name, const ActionTypes&)` for every action a request can name (spec §2.2,
+/// actions-and-resources.md §10): the catalog's policy actions, their legacy `iot:` spellings, and the data-plane
+/// APIs not listed as policy actions.
+template <typename Visit>
+void for_each_request_action(Visit&& visit) {
+    for (const catalog::Action& action : catalog::actions()) {
+        visit(action.name, types_of(action));
+    }
+    for (const catalog::LegacyActionName& legacy : catalog::legacy_action_names()) {
+        visit(legacy.name, types_of(*legacy.alias_of));
+    }
+    for (const catalog::UnlistedDataPlaneApi& api : catalog::unlisted_data_plane_apis()) {
+        const ActionTypes types{nullptr, api.resource_type ? api.resource_type->name : std::string_view(),
+                                api.resource_type == nullptr || api.resource_type->any_resource};
+        visit(api.name, types);
+    }
+}
+
+/// The resource type every request a Resource entry matches must have, when that is certain: a well-formed ARN
+/// (IOT103 reports the others) with a known type word and no wildcard, variable or escape before it. A `*` (or,
+/// under the whole-string reading, a `?`) in the partition, region or account can take a ':' and shift the type
+/// word into a client ID or topic name (spec §3.2), so such an entry may match requests of any type.
+inline std::optional<ArnResourceKind> certain_kind(std::string_view entry) {
+    const ParsedArn parsed = parse_arn(entry);
+    if (parsed.is_any || !parsed.problems.empty() || parsed.kind == ArnResourceKind::unknown ||
+        !readings_agree(entry)) {
+        return std::nullopt;
+    }
+    return parsed.kind;
+}
+
+/// `entry` (an Action value) names request action `name`: case-insensitively, `*` and `?` as wildcards (§3.1).
+/// A name has no wildcard, so matching it is the inclusion of the one-string pattern `name` in `entry`; that
+/// needs no compiled pattern (action names hold no `${` or `$(`, so the opaque tokens change nothing).
+inline bool names_action(std::string_view entry, std::string_view name) {
+    return pattern_includes(name, entry, Case::insensitive);
+}
+
+/// The list (Action, not NotAction) names request action `name`.
+inline bool list_names_action(const ElementList& list, std::string_view name) {
+    return std::any_of(list.values.begin(), list.values.end(),
+                       [&](const Spanned<std::string>& entry) { return names_action(entry.value, name); });
+}
+
+/// A well-formed Deny with plain Action and Resource. Foreign elements do not matter: the simulator keeps such a
+/// Deny (spec §1.5).
+inline bool is_readable_deny(const Statement& statement) {
+    return is_effect(statement, Effect::deny) && statement.action && statement.resource && !statement.is_broken &&
+           !statement.action->negated && !statement.resource->negated;
+}
+
+/// A Deny statement that applies whenever its Action and Resource match.
+inline bool is_unconditional_deny(const Statement& statement) {
+    return is_readable_deny(statement) && statement.conditions.empty();
+}
+
+/// Deny `deny` applies to every request of Action entry `action` on Resource entry `resource`.
+inline bool deny_covers(const Statement& deny, std::string_view action, std::string_view resource) {
+    const auto& actions = deny.action->values;
+    const auto& resources = deny.resource->values;
+    return std::any_of(actions.begin(), actions.end(),
+                       [&](const Spanned<std::string>& a) { return action_includes(action, a.value); }) &&
+           std::any_of(resources.begin(), resources.end(), [&](const Spanned<std::string>& r) {
+               return resource_includes(resource, r.value, false);
+           });
+}
+
+/// When every Action × Resource pair of plain Allow `allow` is inside one unconditional Deny of `statements`
+/// (explicit Deny overrides every Allow, spec §2.2), the first such Deny of each pair, in statement order and
+/// without repeats; empty otherwise. Pairs are taken one at a time, so a pair split over two Denies is not
+/// recognised (sound, not complete).
+inline std::vector<const Statement*> overriding_denies(const Statement& allow, std::span<const Statement> statements) {
+    std::vector<const Statement*> used;
+    for (const Spanned<std::string>& action : allow.action->values) {
+        for (const Spanned<std::string>& resource : allow.resource->values) {
+            const auto deny = std::find_if(statements.begin(), statements.end(), [&](const Statement& s) {
+                return is_unconditional_deny(s) && deny_covers(s, action.value, resource.value);
+            });
+            if (deny == statements.end()) {
+                return {};
+            }
+            if (std::find(used.begin(), used.end(), &*deny) == used.end()) {
+                used.push_back(&*deny);
+            }
+        }
+    }
+    return used;
+}
+
+/// The resource types entries are told apart by, one bit each in a mask.
+inline constexpr std::array k_kinds{ArnResourceKind::client, ArnResourceKind::topic, ArnResourceKind::topicfilter,
+                                    ArnResourceKind::thing, ArnResourceKind::rolealias};
+
+inline unsigned kind_bit(ArnResourceKind kind) {
+    const auto at = std::find(k_kinds.begin(), k_kinds.end(), kind);
+    return at == k_kinds.end() ? 0U : 1U << static_cast<unsigned>(at - k_kinds.begin());
+}
+
+/// The types a statement's actions are checked against, and the types of its Resource entries (k_kinds masks).
+struct TypeMismatch {
+    unsigned wanted = 0;
+    unsigned resources = 0;
+};
+
+/// When plain statement `statement` names known actions and none of them is checked against the (certain) type of
+/// any of its Resource entries, so it never applies to a request, both sets of types; nothing otherwise (also
+/// when it names no known action, IOT101's finding, or an entry's type is not certain).
+inline std::optional<TypeMismatch> type_mismatch(const Statement& statement) {
+    TypeMismatch found;
+    for (const Spanned<std::string>& entry : statement.resource->values) {
+        const auto kind = certain_kind(entry.value);
+        if (!kind) {
+            return std::nullopt;  // this entry may be of any type
+        }
+        found.resources |= kind_bit(*kind);
+    }
+    bool named = false;
+    bool reaches = false;
+    for (const Spanned<std::string>& entry : statement.action->values) {
+        for_each_request_action([&](std::string_view name, const ActionTypes& types) {
+            if (!names_action(entry.value, name)) {
+                return;
+            }
+            named = true;
+            // A resource-less action accepts every kind, so it always reaches.
+            for (const ArnResourceKind kind : k_kinds) {
+                if (types.accepts(kind)) {
+                    found.wanted |= kind_bit(kind);
+                    reaches = reaches || (found.resources & kind_bit(kind)) != 0;
+                }
+            }
+        });
+    }
+    if (!named || reaches) {
+        return std::nullopt;
+    }
+    return found;
+}
+
+}  // namespace iotpolicy::lint::reach
