@@ -8,6 +8,7 @@
 #include "iotpolicy/arn.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
+#include "src/lint/topic_scope.hpp"
 
 namespace iotpolicy::lint {
 
@@ -16,24 +17,6 @@ namespace {
 /// The source span of value byte `at` of a JSON string (the whole string when it is not spelled as is).
 Span byte_span(const SourceFile& source, const Spanned<std::string>& value, std::size_t at) {
     return string_part_span(source, value.span, value.value, at, at + 1);
-}
-
-/// The offset of the first `+` or `#` of `name` outside `${…}`, or npos.
-std::size_t first_mqtt_wildcard(std::string_view name) {
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == '$' && i + 1 < name.size() && name[i + 1] == '{') {
-            const std::size_t close = name.find('}', i);
-            if (close == std::string_view::npos) {
-                return std::string_view::npos;
-            }
-            i = close;
-            continue;
-        }
-        if (name[i] == '+' || name[i] == '#') {
-            return i;
-        }
-    }
-    return std::string_view::npos;
 }
 
 /// `name` with every `+` and `#` outside `${…}` replaced by `*`: the glob a policy means by them.
