@@ -74,32 +74,20 @@ public:
             if (!is_allow_on_listed_resources(statement)) {
                 continue;
             }
-            const std::vector<const Action*> granted =
-                allowed_catalog_actions(AllowedActions(*statement.action), reaches_devices);
-            if (granted.empty()) {
-                continue;
-            }
+            // The actions are matched only once an entry crosses devices: most entries do not, and matching the
+            // catalog is the expensive part.
+            std::optional<std::vector<const Action*>> granted;
             for (const Spanned<std::string>& value : statement.resource->values) {
-                check_entry(context, namespaces, granted, value);
+                check_entry(context, namespaces, statement, granted, value);
             }
         }
     }
 
 private:
-    static void check_entry(RuleContext& context, const DeviceNamespaces& namespaces,
-                            const std::vector<const Action*>& granted, const Spanned<std::string>& value) {
+    static void check_entry(RuleContext& context, const DeviceNamespaces& namespaces, const Statement& statement,
+                            std::optional<std::vector<const Action*>>& granted, const Spanned<std::string>& value) {
         const std::optional<ScopedEntry> entry = scoped_entry(value.value);
         if (!entry) {
-            return;
-        }
-        const std::string_view type = arn_resource_kind_name(entry->kind);
-        std::vector<const Action*> on_type;
-        for (const Action* action : granted) {
-            if (action->resource_type->name == type) {
-                on_type.push_back(action);
-            }
-        }
-        if (on_type.empty()) {
             return;
         }
         const CrossDevice cross = entry->kind == ArnResourceKind::thing
@@ -107,6 +95,19 @@ private:
                                       : cross_device_topic(entry->name, entry->kind == ArnResourceKind::topicfilter,
                                                            namespaces);
         if (cross.kind != CrossDeviceKind::wildcard && cross.kind != CrossDeviceKind::literal) {
+            return;
+        }
+        if (!granted) {
+            granted = allowed_catalog_actions(AllowedActions(*statement.action), reaches_devices);
+        }
+        const std::string_view type = arn_resource_kind_name(entry->kind);
+        std::vector<const Action*> on_type;
+        for (const Action* action : *granted) {
+            if (action->resource_type->name == type) {
+                on_type.push_back(action);
+            }
+        }
+        if (on_type.empty()) {
             return;
         }
         const Span where = string_part_span(context.source(), value.span, value.value,

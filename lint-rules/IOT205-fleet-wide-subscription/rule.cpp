@@ -58,31 +58,36 @@ std::string_view overlapping_receive(std::span<const Statement> statements, std:
 class FleetWideSubscription final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const DeviceNamespaces namespaces(context.statements());
+        // The namespaces and the actions are read only once an entry is under a broad prefix, which few are.
+        std::optional<DeviceNamespaces> namespaces;
         for (const Statement& statement : context.statements()) {
-            if (!is_allow_on_listed_resources(statement) ||
-                !AllowedActions(*statement.action).allows("iot:Subscribe")) {
+            if (!is_allow_on_listed_resources(statement)) {
                 continue;
             }
+            std::optional<bool> subscribes;
             for (const Spanned<std::string>& value : statement.resource->values) {
-                check_entry(context, namespaces, value);
+                const std::optional<ScopedEntry> entry = scoped_entry(value.value);
+                if (!entry || entry->kind != ArnResourceKind::topicfilter ||
+                    broad_prefix_wildcard(entry->name) == std::string_view::npos) {
+                    continue;
+                }
+                if (!subscribes) {
+                    subscribes = AllowedActions(*statement.action).allows("iot:Subscribe");
+                }
+                if (!namespaces) {
+                    namespaces.emplace(context.statements());
+                }
+                if (*subscribes && cross_device_topic(entry->name, true, *namespaces).kind == CrossDeviceKind::none) {
+                    report(context, value, *entry);
+                }
             }
         }
     }
 
 private:
-    static void check_entry(RuleContext& context, const DeviceNamespaces& namespaces,
-                            const Spanned<std::string>& value) {
-        const std::optional<ScopedEntry> entry = scoped_entry(value.value);
-        if (!entry || entry->kind != ArnResourceKind::topicfilter ||
-            cross_device_topic(entry->name, true, namespaces).kind != CrossDeviceKind::none) {
-            return;
-        }
-        const std::size_t wildcard = broad_prefix_wildcard(entry->name);
-        if (wildcard == std::string_view::npos) {
-            return;
-        }
-        const std::string_view literal = entry->name.substr(0, wildcard);
+    static void report(RuleContext& context, const Spanned<std::string>& value, const ScopedEntry& entry) {
+        const std::size_t wildcard = broad_prefix_wildcard(entry.name);
+        const std::string_view literal = entry.name.substr(0, wildcard);
         const std::string_view receive = overlapping_receive(context.statements(), literal);
         const std::string delivery =
             receive.empty() ? std::string("and receive every message published there once any policy attached to "
@@ -91,13 +96,13 @@ private:
                                           "there",
                                           receive);
         context.report(RuleId::IOT205, Severity::warning,
-                       string_part_span(context.source(), value.span, value.value, entry->name_offset + wildcard,
-                                        entry->name_offset + entry->name.size()),
+                       string_part_span(context.source(), value.span, value.value, entry.name_offset + wildcard,
+                                        entry.name_offset + entry.name.size()),
                        fmt::format("'topicfilter/{}' lets any device holding this policy subscribe to every topic "
                                    "starting with '{}', {}: one stolen device reads the whole fleet's traffic, not "
                                    "only its own (spec §6.2, applied to non-reserved topics too); subscribe to the "
                                    "device's own topics{}, or name the shared topics every device needs",
-                                   entry->name, literal, delivery,
+                                   entry.name, literal, delivery,
                                    literal.ends_with('/') ? fmt::format(", e.g. 'topicfilter/{}{}/*'", literal,
                                                                         k_thing_name_variable)
                                                           : std::string()));

@@ -38,16 +38,30 @@ struct RetainedGrants {
 class BroadRetainedMessages final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        const DeviceNamespaces namespaces(context.statements());
+        // The namespaces and the actions are read only once an entry is under a broad prefix, which few are.
+        std::optional<DeviceNamespaces> namespaces;
         for (const Statement& statement : context.statements()) {
             if (!is_allow_on_listed_resources(statement)) {
                 continue;
             }
-            const AllowedActions allowed(*statement.action);
-            const RetainedGrants grants{allowed.allows("iot:RetainPublish"), allowed.allows("iot:GetRetainedMessage")};
-            if (grants.retain_publish || grants.get_retained) {
-                for (const Spanned<std::string>& value : statement.resource->values) {
-                    check_entry(context, namespaces, grants, value);
+            std::optional<RetainedGrants> grants;
+            for (const Spanned<std::string>& value : statement.resource->values) {
+                const std::optional<ScopedEntry> entry = scoped_entry(value.value);
+                if (!entry || entry->kind != ArnResourceKind::topic || entry->name.starts_with('$') ||
+                    broad_prefix_wildcard(entry->name) == std::string_view::npos) {
+                    continue;
+                }
+                if (!grants) {
+                    const AllowedActions allowed(*statement.action);
+                    grants = RetainedGrants{allowed.allows("iot:RetainPublish"),
+                                            allowed.allows("iot:GetRetainedMessage")};
+                }
+                if (!namespaces) {
+                    namespaces.emplace(context.statements());
+                }
+                if ((grants->retain_publish || grants->get_retained) &&
+                    cross_device_topic(entry->name, false, *namespaces).kind == CrossDeviceKind::none) {
+                    report(context, *grants, value, *entry);
                 }
             }
             check_list_retained(context, statement);
@@ -55,18 +69,10 @@ public:
     }
 
 private:
-    static void check_entry(RuleContext& context, const DeviceNamespaces& namespaces, const RetainedGrants& grants,
-                            const Spanned<std::string>& value) {
-        const std::optional<ScopedEntry> entry = scoped_entry(value.value);
-        if (!entry || entry->kind != ArnResourceKind::topic || entry->name.starts_with('$') ||
-            cross_device_topic(entry->name, false, namespaces).kind != CrossDeviceKind::none) {
-            return;
-        }
-        const std::size_t wildcard = broad_prefix_wildcard(entry->name);
-        if (wildcard == std::string_view::npos) {
-            return;
-        }
-        const std::string_view literal = entry->name.substr(0, wildcard);
+    static void report(RuleContext& context, const RetainedGrants& grants, const Spanned<std::string>& value,
+                       const ScopedEntry& entry) {
+        const std::size_t wildcard = broad_prefix_wildcard(entry.name);
+        const std::string_view literal = entry.name.substr(0, wildcard);
         std::string consequence;
         if (grants.retain_publish) {
             consequence = fmt::format("publish retained messages on every topic starting with '{}': a retained "
@@ -82,11 +88,11 @@ private:
                                        consequence.empty() ? "" : "; it can also ", literal);
         }
         context.report(RuleId::IOT210, Severity::warning,
-                       string_part_span(context.source(), value.span, value.value, entry->name_offset + wildcard,
-                                        entry->name_offset + entry->name.size()),
+                       string_part_span(context.source(), value.span, value.value, entry.name_offset + wildcard,
+                                        entry.name_offset + entry.name.size()),
                        fmt::format("'topic/{}' lets any device holding this policy {} (actions-and-resources.md "
                                    "§4.1, §4.2; spec §6.2); grant {} only on the device's own topics{}",
-                                   entry->name, consequence,
+                                   entry.name, consequence,
                                    grants.retain_publish && grants.get_retained ? "iot:RetainPublish and "
                                                                                   "iot:GetRetainedMessage"
                                    : grants.retain_publish                      ? "iot:RetainPublish"

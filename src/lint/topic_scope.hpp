@@ -160,6 +160,9 @@ private:
     }
 
     void read(std::string_view value) {
+        if (value.find("${") == std::string_view::npos) {
+            return;  // neither an anchor nor the thing-name variable; most entries, so the ARN is not parsed
+        }
         const ParsedArn parsed = parse_arn(value);
         if (parsed.is_any || !parsed.problems.empty()) {
             return;
