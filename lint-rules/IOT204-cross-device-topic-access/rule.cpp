@@ -121,8 +121,9 @@ private:
                                        "compromised device reaches the whole fleet (spec §6.2, Device Defender "
                                        "IOT_POLICY_OVERLY_PERMISSIVE_CHECK); put '{}' at that level",
                                        type, entry->name, action_names(on_type), part, own,
-                                       consequence(entry->kind, on_type), entry->kind == ArnResourceKind::thing ? "thing" : "device",
-                                       type, cross.anchor.prefix, cross.anchor.variable));
+                                       consequence(entry->kind, on_type),
+                                       entry->kind == ArnResourceKind::thing ? "thing" : "device", type,
+                                       cross.anchor.prefix, cross.anchor.variable));
             return;
         }
         context.report(RuleId::IOT204, Severity::warning, where,
