@@ -10,6 +10,7 @@
 #include "src/lint/fix_edits.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
+#include "src/lint/topic_scope.hpp"
 
 namespace iotpolicy::lint {
 
@@ -18,34 +19,6 @@ namespace {
 /// The source span of value byte `at` of a JSON string (the whole string when it is not spelled as is).
 Span byte_span(const SourceFile& source, const Spanned<std::string>& value, std::size_t at) {
     return string_part_span(source, value.span, value.value, at, at + 1);
-}
-
-/// Calls `visit(i)` for each `+` or `#` of `name` outside `${…}`, until it returns false.
-template <typename Visit>
-void for_each_mqtt_wildcard(std::string_view name, Visit visit) {
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == '$' && i + 1 < name.size() && name[i + 1] == '{') {
-            const std::size_t close = name.find('}', i);
-            if (close == std::string_view::npos) {
-                return;
-            }
-            i = close;
-            continue;
-        }
-        if ((name[i] == '+' || name[i] == '#') && !visit(i)) {
-            return;
-        }
-    }
-}
-
-/// The offset of the first `+` or `#` of `name` outside `${…}`, or npos.
-std::size_t first_mqtt_wildcard(std::string_view name) {
-    std::size_t first = std::string_view::npos;
-    for_each_mqtt_wildcard(name, [&](std::size_t i) {
-        first = i;
-        return false;
-    });
-    return first;
 }
 
 /// Whether each `+` of `name` is a whole topic level and each `#` the whole last level: only then is it clear
@@ -63,17 +36,11 @@ bool wildcards_are_whole_levels(std::string_view name) {
 
 /// `name` with every `+` and `#` outside `${…}` replaced by `*`: the glob a policy means by them.
 std::string with_stars(std::string_view name) {
-    std::string out;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == '$' && i + 1 < name.size() && name[i + 1] == '{') {
-            const std::size_t close = name.find('}', i);
-            const std::size_t end = close == std::string_view::npos ? name.size() : close + 1;
-            out.append(name.substr(i, end - i));
-            i = end - 1;
-            continue;
-        }
-        out.push_back(name[i] == '+' || name[i] == '#' ? '*' : name[i]);
-    }
+    std::string out(name);
+    for_each_mqtt_wildcard(name, [&](std::size_t i) {
+        out[i] = '*';
+        return true;
+    });
     return out;
 }
 

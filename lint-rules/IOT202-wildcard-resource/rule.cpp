@@ -26,8 +26,9 @@
 
 #include "iotpolicy/arn.hpp"
 #include "iotpolicy/catalog.hpp"
-#include "iotpolicy/wildcard.hpp"
+#include "src/lint/allowed_actions.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/topic_scope.hpp"
 #include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint {
@@ -35,9 +36,6 @@ namespace iotpolicy::lint {
 namespace {
 
 using catalog::Action;
-using catalog::LegacyActionName;
-using catalog::actions;
-using catalog::legacy_action_names;
 
 bool counts_as_data_plane(const Action& action) {
     const std::string_view type = action.resource_type->name;
@@ -49,37 +47,10 @@ bool counts_as_data_plane(const Action& action) {
     return type == "client" || type == "topic" || type == "topicfilter" || type == "thing";
 }
 
-/// The data-plane actions of catalog.hpp that the statement's Action or NotAction allows.
+/// The data-plane actions of catalog.hpp that the statement's Action or NotAction allows; the legacy iot: spellings
+/// of the job actions count too (spec §6.2, actions-and-resources.md §10).
 std::vector<const Action*> allowed_actions(const ElementList& list) {
-    std::vector<WildcardPattern> patterns;
-    for (const Spanned<std::string>& value : list.values) {
-        patterns.push_back(WildcardPattern::compile(value.value));
-    }
-    const auto named = [&](std::string_view name) {
-        return std::any_of(patterns.begin(), patterns.end(),
-                           [&](const WildcardPattern& p) { return p.matches(name, Case::insensitive); });
-    };
-    std::vector<const Action*> result;
-    for (const Action& action : actions()) {
-        if (!counts_as_data_plane(action)) {
-            continue;
-        }
-        bool matched = named(action.name);
-        // The legacy iot: spellings of the job actions count too (spec §6.2, actions-and-resources.md §10).
-        for (const LegacyActionName& legacy : legacy_action_names()) {
-            if (legacy.alias_of == &action && named(legacy.name)) {
-                matched = true;
-            }
-        }
-        if (matched != list.negated) {
-            result.push_back(&action);
-        }
-    }
-    return result;
-}
-
-bool is_wildcard(char c, bool mqtt_too) {
-    return c == '*' || c == '?' || (mqtt_too && (c == '+' || c == '#'));
+    return allowed_catalog_actions(AllowedActions(list), counts_as_data_plane);
 }
 
 bool has_is_attached_condition(const Statement& statement) {
@@ -91,27 +62,18 @@ bool has_is_attached_condition(const Statement& statement) {
 
 /// Whether a name of resource type `type` reaches every device's resources (see the header comment).
 bool broad_name(std::string_view type, std::string_view name, const Statement& statement) {
-    const bool filter = type == "topicfilter";
-    std::size_t first = 0;
-    while (first < name.size() && !is_wildcard(name[first], filter)) {
-        if (name[first] == '$' && first + 1 < name.size() && name[first + 1] == '{') {
-            break;  // a variable in the prefix narrows it to the connection's own value
-        }
-        ++first;
-    }
-    const bool has_wildcard = first < name.size() && is_wildcard(name[first], filter);
+    const LiteralPrefix literal = literal_prefix(name, false);
     if (type == "client") {
         if (name == "${iot:ClientId}") {
             return !has_is_attached_condition(statement);
         }
-        return has_wildcard && first == 0;
+        return literal.at_wildcard && literal.length == 0;
     }
     if (type == "thing") {
-        return has_wildcard && first == 0;
+        return literal.at_wildcard && literal.length == 0;
     }
     if (type == "topic" || type == "topicfilter") {
-        constexpr std::string_view reserved = "$aws/things/";
-        return has_wildcard && reserved.starts_with(name.substr(0, first));
+        return reaches_every_thing(name, type == "topicfilter");
     }
     return false;
 }

@@ -10,17 +10,15 @@
 // (Critical). iot:Receive is never counted (spec §6.2: compliant even on `topic/$aws/things/*`).
 // Separately, iot:RetainPublish on a topic name that starts with `$` is a warning: retain is not supported on
 // reserved topics (actions-and-resources.md §4.1, §8), so the grant is dead or the device will be disconnected.
-#include <algorithm>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <fmt/format.h>
 
 #include "iotpolicy/arn.hpp"
-#include "iotpolicy/wildcard.hpp"
+#include "src/lint/allowed_actions.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/topic_scope.hpp"
 
 namespace iotpolicy::lint {
 
@@ -33,33 +31,8 @@ struct Granted {
 };
 
 Granted granted_actions(const ElementList& list) {
-    std::vector<WildcardPattern> patterns;
-    for (const Spanned<std::string>& value : list.values) {
-        patterns.push_back(WildcardPattern::compile(value.value));
-    }
-    const auto allowed = [&](std::string_view name) {
-        const bool named = std::any_of(patterns.begin(), patterns.end(),
-                                       [&](const WildcardPattern& p) { return p.matches(name, Case::insensitive); });
-        return named != list.negated;
-    };
-    return {allowed("iot:Publish"), allowed("iot:Subscribe"), allowed("iot:RetainPublish")};
-}
-
-/// The thing-name level of `$aws/things/<thing>/...`, when it has a `*` or `?` after some literal text; IOT202
-/// takes a wildcard at the start of the level or before it.
-std::optional<std::string_view> partial_thing_wildcard(std::string_view name) {
-    constexpr std::string_view prefix = "$aws/things/";
-    if (!name.starts_with(prefix)) {
-        return std::nullopt;
-    }
-    std::string_view thing = name.substr(prefix.size());
-    thing = thing.substr(0, thing.find('/'));
-    const std::size_t wildcard = thing.find_first_of("*?");
-    if (wildcard == std::string_view::npos || wildcard == 0 || thing.starts_with("${") ||
-        thing.front() == '+' || thing.front() == '#') {
-        return std::nullopt;
-    }
-    return thing;
+    const AllowedActions allowed(list);
+    return {allowed.allows("iot:Publish"), allowed.allows("iot:Subscribe"), allowed.allows("iot:RetainPublish")};
 }
 
 class ReservedTopicAccess final : public Rule {
