@@ -8,6 +8,7 @@
 
 #include "iotpolicy/catalog.hpp"
 #include "src/lint/rule.hpp"
+#include "src/lint/variable_spelling.hpp"
 #include "src/lint/variable_sites.hpp"
 #include "src/support/suggest.hpp"
 
@@ -15,22 +16,7 @@ namespace iotpolicy::lint {
 
 namespace {
 
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && detail::equals_ignoring_case(text.substr(0, prefix.size()), prefix);
-}
-
-/// The documented spelling of a name that matched `match` only ignoring case.
-std::string canonical_name(const catalog::VariableMatch& match) {
-    const catalog::PolicyVariable& variable = *match.variable;
-    if (match.index > 0 && variable.indexed_form.kind != catalog::ParameterKind::none) {
-        const std::string digits = match.parameter.empty() ? std::to_string(match.index) : std::string(match.parameter);
-        return fmt::format("{}{}{}", variable.indexed_form.prefix, digits, variable.indexed_form.suffix);
-    }
-    if (variable.name_pattern.kind != catalog::ParameterKind::none) {
-        return fmt::format("{}{}{}", variable.name_pattern.prefix, match.parameter, variable.name_pattern.suffix);
-    }
-    return std::string(variable.name);
-}
+using detail::starts_with_ignoring_case;
 
 /// A known name close to the unknown `name`, or nothing. `${iot:Thing.X}` (a slip in AWS's 2023 pub/sub examples,
 /// spec vars §3) is `${iot:Connection.Thing.X}`; other names go by edit distance.
@@ -38,7 +24,7 @@ std::optional<std::string> suggestion_for(std::string_view name) {
     if (starts_with_ignoring_case(name, "iot:Thing.")) {
         const std::string fixed = fmt::format("iot:Connection.{}", name.substr(4));
         if (const auto match = catalog::match_policy_variable(fixed)) {
-            return canonical_name(*match);
+            return documented_spelling(*match);
         }
     }
     if (const auto nearest = detail::nearest_name(name, catalog::policy_variable_names())) {
@@ -112,7 +98,7 @@ private:
             const catalog::PolicyVariable& variable = *match->variable;
             if (!match->canonical_spelling) {
                 // Not unknown: IAM resolves names case-insensitively, AWS IoT does not promise to (spec vars §1, R0).
-                const std::string canonical = canonical_name(*match);
+                const std::string canonical = documented_spelling(*match);
                 context.report(RuleId::IOT301, Severity::warning, span,
                                fmt::format("{} differs from the documented variable ${{{}}} only in letter case; AWS "
                                            "IoT does not promise to resolve other spellings, so an Allow using it may "

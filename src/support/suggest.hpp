@@ -14,6 +14,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 /// True when `a` and `b` differ only in ASCII letter case.
 bool equals_ignoring_case(std::string_view a, std::string_view b);
 
+/// True when `text` begins with `prefix`, ignoring ASCII letter case.
+inline bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
 /// The candidate closest to `word`: an exact case-insensitive match first, else the nearest within a third of
 /// the word's length (at least 1, at most 3 edits). Nothing when no candidate is close.
 std::optional<std::string_view> nearest_name(std::string_view word, std::span<const std::string_view> candidates);
