@@ -1,5 +1,14 @@
 // Walks lint-rules/: every rule has its docs and fixtures, and every fixture yields exactly what it expects.
 // Adding a rule or a fixture needs no change here.
+//
+// A fixture can be linted with a LintConfig, for rules that depend on what the fleet is (IOT104's accounts and
+// regions, IOT303's auth types and protocols): `x.lint-config.json` beside `x.json` configures that fixture, and
+// `lint-config.json` in a fixture folder (a rule's bad/ or good/) every fixture of the folder that has no file of
+// its own. Neither is a fixture. Every member is optional; an unknown member or name fails the test:
+//   {"accounts": ["123456789012"], "regions": ["eu-west-1"], "authTypes": ["x509", "cognito", "custom", "sigv4"],
+//    "protocols": ["mqtt", "websocket", "http"]}
+// Auth types and protocols are spelled as scenario files spell them (auth_type_name, protocol_name). Without either
+// file a fixture is linted with the default configuration: any account, region, auth type and protocol.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -9,7 +18,9 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "iotpolicy/connection.hpp"
 #include "iotpolicy/diagnostic.hpp"
 #include "iotpolicy/lint.hpp"
 
@@ -81,17 +92,69 @@ Expectations parse_expectations(const fs::path& path) {
     return expected;
 }
 
+/// The files of `dir` ending in `extension`, sorted; configuration files (see the top of this file) are not fixtures.
 std::vector<fs::path> files_in(const fs::path& dir, std::string_view extension) {
     std::vector<fs::path> files;
     if (fs::is_directory(dir)) {
         for (const auto& entry : fs::directory_iterator(dir)) {
-            if (entry.path().extension() == extension) {
+            const bool configuration = entry.path().filename().string().ends_with("lint-config.json");
+            if (entry.path().extension() == extension && !configuration) {
                 files.push_back(entry.path());
             }
         }
     }
     std::sort(files.begin(), files.end());
     return files;
+}
+
+/// The enumerator of `E` (whose values are 0 to `count` - 1) whose `name_of` is `name`; fails the test when there is
+/// none.
+template <typename E, std::size_t count, typename NameOf>
+E enumerator_named(const std::string& name, NameOf name_of, const fs::path& path) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto value = static_cast<E>(i);
+        if (name_of(value) == name) {
+            return value;
+        }
+    }
+    FAIL(path.string() << ": unknown name " << name);
+    return E{};
+}
+
+/// The configuration `fixture` is linted with (see the top of this file).
+LintConfig fixture_config(const fs::path& fixture) {
+    LintConfig config;
+    fs::path path = fixture;
+    path.replace_extension(".lint-config.json");
+    if (!fs::exists(path)) {
+        path = fixture.parent_path() / "lint-config.json";
+    }
+    if (!fs::exists(path)) {
+        return config;
+    }
+    INFO(path.string());
+    const nlohmann::json document = nlohmann::json::parse(read_file(path));
+    REQUIRE(document.is_object());
+    for (const auto& [member, value] : document.items()) {
+        INFO(member);
+        REQUIRE(value.is_array());
+        for (const auto& item : value) {
+            REQUIRE(item.is_string());
+            const auto name = item.get<std::string>();
+            if (member == "accounts") {
+                config.accounts.push_back(name);
+            } else if (member == "regions") {
+                config.regions.push_back(name);
+            } else if (member == "authTypes") {
+                config.auth_types.push_back(enumerator_named<catalog::AuthType, 4>(name, auth_type_name, path));
+            } else if (member == "protocols") {
+                config.protocols.push_back(enumerator_named<catalog::Protocol, 3>(name, protocol_name, path));
+            } else {
+                FAIL("unknown member " << member);
+            }
+        }
+    }
+    return config;
 }
 
 fs::path rule_folder(const RuleInfo& rule) {
@@ -158,7 +221,7 @@ TEST_CASE("bad fixtures produce exactly the expected diagnostics") {
                 compared.emplace_back(rule.code);
                 const SourceFile source(fixture.string(), read_file(fixture));
                 std::vector<Expectation> actual;
-                for (const Diagnostic& d : lint_source(source)) {
+                for (const Diagnostic& d : lint_source(source, fixture_config(fixture))) {
                     const RuleInfo& info = rule_info(d.rule);
                     if (std::find(compared.begin(), compared.end(), info.code) != compared.end()) {
                         const Location at = source.location(d.span.begin);
@@ -189,7 +252,7 @@ TEST_CASE("good fixtures produce nothing from their rule") {
         for (const fs::path& fixture : files_in(rule_folder(rule) / "good", ".json")) {
             DYNAMIC_SECTION(fs::relative(fixture, k_rules_dir).string()) {
                 const SourceFile source(fixture.string(), read_file(fixture));
-                for (const Diagnostic& d : lint_source(source)) {
+                for (const Diagnostic& d : lint_source(source, fixture_config(fixture))) {
                     INFO(d.message);
                     CHECK(d.rule != rule.id);
                 }
