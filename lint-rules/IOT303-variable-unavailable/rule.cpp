@@ -12,6 +12,8 @@
 // applies under UNKNOWN, so for a Deny it counts as available.
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -102,30 +104,38 @@ class VariableUnavailable final : public Rule {
 public:
     void check(RuleContext& context) const override {
         const LintConfig& config = context.config();
-        const std::vector<AuthType> auths =
-            config.auth_types.empty() ? std::vector<AuthType>(k_auth_types.begin(), k_auth_types.end())
-                                      : config.auth_types;
-        const std::vector<Protocol> configured_protocols =
-            config.protocols.empty() ? std::vector<Protocol>(k_protocols.begin(), k_protocols.end())
-                                     : config.protocols;
+        // Nothing configured: every auth type and protocol (include/iotpolicy/lint.hpp).
+        const std::span<const AuthType> auths = config.auth_types.empty()
+                                                    ? std::span<const AuthType>(k_auth_types)
+                                                    : std::span<const AuthType>(config.auth_types);
+        const std::span<const Protocol> configured_protocols = config.protocols.empty()
+                                                                   ? std::span<const Protocol>(k_protocols)
+                                                                   : std::span<const Protocol>(config.protocols);
         for (const Statement& statement : context.statements()) {
             if (statement.is_broken || !statement.effect) {
                 continue;  // no meaning of its own (spec §0.3 R1)
             }
+            // The protocols in scope, worked out at the statement's first variable: most statements have none.
+            std::optional<std::vector<Protocol>> protocols;
             bool credentials_request = false;
-            const std::array<bool, 3> used = action_protocols(statement, credentials_request);
-            std::vector<Protocol> protocols;
-            for (const Protocol protocol : configured_protocols) {
-                if (used[static_cast<std::size_t>(protocol)]) {
-                    protocols.push_back(protocol);
-                }
-            }
-            if (protocols.empty()) {
-                continue;  // the statement's actions are not used over any configured protocol: nothing resolves
-            }
-            const Scope scope{auths, protocols, !config.auth_types.empty(), !config.protocols.empty(),
-                              credentials_request};
             for_each_variable_site(std::span<const Statement>(&statement, 1), [&](const VariableSite& site) {
+                if (site.text.find("${") == std::string_view::npos) {
+                    return;
+                }
+                if (!protocols) {
+                    const std::array<bool, 3> used = action_protocols(statement, credentials_request);
+                    protocols.emplace();
+                    for (const Protocol protocol : configured_protocols) {
+                        if (used[static_cast<std::size_t>(protocol)]) {
+                            protocols->push_back(protocol);
+                        }
+                    }
+                }
+                if (protocols->empty()) {
+                    return;  // the actions are not used over any configured protocol: no request to resolve for
+                }
+                const Scope scope{auths, *protocols, !config.auth_types.empty(), !config.protocols.empty(),
+                                  credentials_request};
                 const VariableTemplate tmpl = parse_variable_template(site.text);
                 for (const TemplateSegment& segment : tmpl.segments()) {
                     if (segment.kind != SegmentKind::variable) {
@@ -140,8 +150,8 @@ public:
 
 private:
     struct Scope {
-        const std::vector<AuthType>& auths;
-        const std::vector<Protocol>& protocols;
+        std::span<const AuthType> auths;
+        std::span<const Protocol> protocols;
         bool auths_listed = false;
         bool protocols_listed = false;
         bool credentials_request = false;
