@@ -8,7 +8,8 @@
 // - A `${…}` before the resource part of an ARN is IOT103's; one in a Numeric, Date, Bool, IpAddress, Binary or Null
 //   value ("Invalid variable for operator") is IOT403's.
 // - A `${…}` in Effect, Version or an operator name makes that value invalid, which IOT005, IOT004 and IOT401 report.
-// - The policy's Id is no IoT policy element at all (IOT003 says to remove it), so a `${…}` in it is not reported again.
+// - The policy's Id is no IoT policy element at all (IOT003 says to remove it): a `${…}` in it is not reported
+//   again.
 // What is left, and reported here: Action / NotAction entries, condition key names and Sid.
 #include <string>
 #include <string_view>
