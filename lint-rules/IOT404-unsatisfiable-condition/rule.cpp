@@ -29,6 +29,7 @@ struct KeyCondition {
     const Condition* condition = nullptr;
     CompiledCondition compiled;
     bool has_variable = false;  // a value holds `${`: what it compares with is unknown until substituted
+    bool written_empty = false;  // the values are written `[]`, not emptied by the builder dropping a bad value
 };
 
 /// True when none of `actions` is among the actions `variable` is documented for (its applies_to_actions, which the
@@ -57,7 +58,7 @@ bool false_whenever_present(const KeyCondition& c) {
             return v.valid && v.boolean;
         });
     }
-    return c.condition->values.empty() && !op.negated.value_or(false) &&
+    return c.written_empty && !op.negated.value_or(false) &&
            c.compiled.qualifier() != SetQualifier::for_all_values;
 }
 
@@ -244,7 +245,7 @@ private:
             }
             std::vector<KeyCondition> group;
             for (const std::size_t j : members) {
-                KeyCondition c = compile(statement.conditions[j]);
+                KeyCondition c = compile(context.source(), statement.conditions[j]);
                 if (c.compiled.base() != nullptr) {
                     group.push_back(std::move(c));
                 }
@@ -255,13 +256,20 @@ private:
         }
     }
 
-    static KeyCondition compile(const Condition& condition) {
+    static KeyCondition compile(const SourceFile& source, const Condition& condition) {
         std::vector<std::string_view> texts;
         texts.reserve(condition.values.size());
         for (const ConditionValue& value : condition.values) {
             texts.emplace_back(value.text);
         }
-        KeyCondition c{&condition, CompiledCondition::compile(condition.operator_name.value, texts), false};
+        KeyCondition c{&condition, CompiledCondition::compile(condition.operator_name.value, texts), false, false};
+        // A null or a number where strings belong is left out by the builder and reported as IOT007; what AWS makes
+        // of it is unknown, so only a list written empty counts as one.
+        if (condition.values.empty() && condition.values_are_array) {
+            const std::string_view text = source.text().substr(
+                condition.values_span.begin, condition.values_span.end - condition.values_span.begin);
+            c.written_empty = text.find_first_not_of(" \t\r\n[]") == std::string_view::npos;
+        }
         for (std::size_t k = 0; k < texts.size(); ++k) {
             if (texts[k].find("${") != std::string_view::npos) {
                 c.compiled.mark_value_unknown(k);
