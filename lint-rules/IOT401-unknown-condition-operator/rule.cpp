@@ -1,7 +1,8 @@
 // IOT401 unknown-condition-operator: a condition operator name that the catalog does not know, in another letter
-// case, with a misspelt set qualifier, with IfExists on Null, or with a set qualifier on a family where it is
-// undocumented (spec vars §7.3, §7.4, §7.5; iot-policy-semantics.md §7.1: "Invalid condition operator", "Null with
-// if exists").
+// case, with a misspelt set qualifier, with IfExists on Null, with a set qualifier on a family where it is
+// undocumented, without a set qualifier on a multi-valued key, or with one on a single-valued key (spec vars §7.3,
+// §7.4, §7.5; iot-policy-semantics.md §7.1: "Invalid condition operator", "Null with if exists", "ForAllValues with
+// single valued key").
 #include <array>
 #include <string>
 #include <vector>
@@ -31,13 +32,13 @@ public:
     void check(RuleContext& context) const override {
         for (const Statement& statement : context.statements()) {
             for (const Condition& condition : statement.conditions) {
-                check_operator(context, condition);
+                check_operator(context, statement, condition);
             }
         }
     }
 
 private:
-    static void check_operator(RuleContext& context, const Condition& condition) {
+    static void check_operator(RuleContext& context, const Statement& statement, const Condition& condition) {
         const std::string_view written = condition.operator_name.value;
         const Span span = condition.operator_name.span;
         std::string_view rest = written;
@@ -113,7 +114,66 @@ private:
                                        "for {}: how \"{}\" evaluates is unknown, so an Allow it guards grants "
                                        "nothing and a Deny always applies (spec vars §7.5)",
                                        exact->name, written));
+            return;
         }
+        check_qualifier_for_key(context, statement, condition, *exact);
+    }
+
+    /// Set qualifiers belong to multi-valued keys and only there (spec vars §7.5). Null tests presence and takes no
+    /// qualifier either way; an unknown key is IOT402's.
+    static void check_qualifier_for_key(RuleContext& context, const Statement& statement, const Condition& condition,
+                                        const catalog::ConditionOperator& op) {
+        if (op.family == catalog::OperatorFamily::null) {
+            return;
+        }
+        const auto match = catalog::match_policy_variable(condition.key.value);
+        if (!match) {
+            return;
+        }
+        const std::string_view key = condition.key.value;
+        const std::string_view written = condition.operator_name.value;
+        if (match->variable->multi_valued && condition.qualifier == SetQualifier::none) {
+            // AWS only says a set operator is required; what a plain operator does with several values is
+            // undocumented, so the simulator decides only when both set readings agree (R0).
+            context.report(RuleId::IOT401, Severity::error, condition.operator_name.span,
+                           fmt::format("{} is multi-valued, and a plain \"{}\" on it is undocumented: AWS requires a "
+                                       "set qualifier, so the result is UNKNOWN whenever the request carries values "
+                                       "the two readings disagree on, and an Allow it guards grants nothing then "
+                                       "(spec vars §7.5); write \"ForAnyValue:{}\" (some value matches) or "
+                                       "\"ForAllValues:{}\" (every value matches)",
+                                       key, written, written, written));
+            return;
+        }
+        if (match->variable->multi_valued || condition.qualifier == SetQualifier::none) {
+            return;
+        }
+        const std::string_view plain = written.substr(written.find(':') + 1);
+        const bool allow = statement.effect && statement.effect->value == Effect::allow;
+        if (condition.qualifier == SetQualifier::for_all_values && allow && !requires_key(statement, key)) {
+            context.report(RuleId::IOT401, Severity::warning, condition.operator_name.span,
+                           fmt::format("ForAllValues on the single-valued key {} is true when the key is absent (an "
+                                       "empty set), so this Allow also grants requests without {} (IAM Access "
+                                       "Analyzer: \"ForAllValues with single valued key\", spec vars §7.5); write "
+                                       "\"{}\", or add \"Null\": {{\"{}\": \"false\"}}",
+                                       key, key, plain, key));
+            return;
+        }
+        context.report(RuleId::IOT401, Severity::warning, condition.operator_name.span,
+                       fmt::format("{} is single-valued, so \"{}\" compares a one-element set, which can lead to "
+                                   "overly permissive policies (spec vars §7.5: an absent key is the empty set); "
+                                   "write \"{}\"",
+                                   key, written, plain));
+    }
+
+    /// Whether `statement` has `"Null": {key: "false"}`, AWS's guard against ForAllValues on an absent key.
+    static bool requires_key(const Statement& statement, std::string_view key) {
+        for (const Condition& other : statement.conditions) {
+            if (other.operator_name.value == "Null" && detail::equals_ignoring_case(other.key.value, key) &&
+                other.values.size() == 1 && other.values[0].text == "false") {
+                return true;
+            }
+        }
+        return false;
     }
 };
 

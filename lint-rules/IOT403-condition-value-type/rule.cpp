@@ -8,6 +8,7 @@
 
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/condition.hpp"
+#include "src/lint/condition_operator.hpp"
 #include "src/lint/rule.hpp"
 
 namespace iotpolicy::lint {
@@ -55,10 +56,7 @@ public:
 private:
     static void check_condition(RuleContext& context, const Condition& condition) {
         // An unknown operator is IOT401's; a mis-cased one is checked as the operator it spells.
-        const catalog::ConditionOperator* op = catalog::find_condition_operator(condition.base_operator);
-        if (op == nullptr) {
-            op = catalog::find_condition_operator_ignoring_case(condition.base_operator);
-        }
+        const catalog::ConditionOperator* op = spelled_operator(condition);
         if (op == nullptr) {
             return;
         }

@@ -12,6 +12,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/policy_variable.hpp"
 #include "iotpolicy/source.hpp"
+#include "src/lint/condition_operator.hpp"
 #include "src/support/utf8.hpp"
 
 namespace iotpolicy::lint {
@@ -27,10 +28,7 @@ struct VariableSite {
 /// "Condition values of String and ARN operators"; not Numeric, Date, IpAddress, Binary, Null; Bool is contradictory
 /// and left to the simulator's R0). An operator the catalog does not know is another rule's finding.
 inline bool operator_takes_variables(const Condition& condition) {
-    const catalog::ConditionOperator* op = catalog::find_condition_operator(condition.base_operator);
-    if (op == nullptr) {
-        op = catalog::find_condition_operator_ignoring_case(condition.base_operator);
-    }
+    const catalog::ConditionOperator* op = spelled_operator(condition);
     return op != nullptr &&
            (op->family == catalog::OperatorFamily::string || op->family == catalog::OperatorFamily::arn);
 }
