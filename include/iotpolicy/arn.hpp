@@ -97,6 +97,11 @@ bool is_region_shape(std::string_view region);
 /// type being the resource part up to its first '/'. Wildcards are allowed in every part but the service.
 ParsedArn parse_arn(std::string_view text);
 
+/// The offset of the first `*` or `?` of the Resource value `text` whose meaning differs between matching per
+/// segment and as one string (spec §3.2): a `?` or a non-final `*` of a segment before the resource part, or any
+/// wildcard in the service; npos when there is none. ArnPattern::readings_may_differ() without compiling.
+std::size_t first_reading_dependent_wildcard(std::string_view text);
+
 /// The ARN of a request, prepared once for matching against many patterns. It refers to `text`, which must
 /// outlive it.
 class RequestArn {

@@ -117,17 +117,8 @@ private:
         }
         // Spec §3.2: whether IoT globs ARNs per segment (IAM) or as one string is unclear; the readings differ
         // only for a `?` or a non-final `*` before the resource part, and the linter warns on such patterns.
-        if (ArnPattern::compile(value.value).readings_may_differ()) {
-            const std::size_t resource_begin = parsed.parts.resource.begin;
-            std::size_t at = 0;
-            for (std::size_t i = 0; i < resource_begin && i < value.value.size(); ++i) {
-                const char c = value.value[i];
-                const bool last_in_segment = i + 1 >= value.value.size() || value.value[i + 1] == ':';
-                if (c == '?' || (c == '*' && !last_in_segment)) {
-                    at = i;
-                    break;
-                }
-            }
+        const std::size_t at = first_reading_dependent_wildcard(value.value);
+        if (at != std::string_view::npos) {
             context.report(RuleId::IOT103, Severity::warning,
                            value_range(context.source(), value, static_cast<std::uint32_t>(at),
                                        static_cast<std::uint32_t>(at + 1)),

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -133,16 +134,23 @@ private:
     /// Reports each entry of `list` covered by another entry of it (the later of two that cover each other).
     static void check_entries(RuleContext& context, const ElementList& list, bool allow, bool actions) {
         const auto& values = list.values;
+        if (values.size() < 2) {
+            return;
+        }
+        // Whether each entry is another rule's (decided once per entry, not once per pair).
+        std::vector<bool> left_out(values.size());
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            left_out[k] = actions ? action_entry_left_out(values[k].value) : resource_entry_left_out(values[k].value);
+        }
         for (std::size_t k = 0; k < values.size(); ++k) {
             const std::string_view entry = values[k].value;
-            if (actions ? action_entry_left_out(entry) : resource_entry_left_out(entry)) {
+            if (left_out[k]) {
                 continue;
             }
             for (std::size_t l = 0; l < values.size(); ++l) {
                 const std::string_view other = values[l].value;
-                if (l == k || !includes(entry, other, allow, actions) ||
-                    (l > k && includes(other, entry, allow, actions)) ||
-                    (actions ? action_entry_left_out(other) : resource_entry_left_out(other))) {
+                if (l == k || left_out[l] || !includes(entry, other, allow, actions) ||
+                    (l > k && includes(other, entry, allow, actions))) {
                     continue;
                 }
                 const std::string element = fmt::format("{}{}", list.negated ? "Not" : "", actions ? "Action" : "Resource");

@@ -21,6 +21,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/source.hpp"
 #include "iotpolicy/wildcard.hpp"
+#include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint::reach {
 
@@ -223,6 +224,10 @@ inline std::optional<ArnResourceKind> certain_kind(std::string_view entry) {
 /// A name has no wildcard, so matching it is the inclusion of the one-string pattern `name` in `entry`; that
 /// needs no compiled pattern (action names hold no `${` or `$(`, so the opaque tokens change nothing).
 inline bool names_action(std::string_view entry, std::string_view name) {
+    // Most entries name one action: compared directly, which is what the inclusion would find, for far less.
+    if (entry.find_first_of("*?") == std::string_view::npos) {
+        return detail::equals_ignoring_case(entry, name);
+    }
     return pattern_includes(name, entry, Case::insensitive);
 }
 

@@ -65,26 +65,32 @@ bool glob_matches_any(std::string_view pattern, const std::array<std::string_vie
 }  // namespace
 
 bool is_region_shape(std::string_view region) {
-    std::vector<std::string_view> groups;
+    // Called for every ARN every rule parses: the groups live on the stack.
+    std::array<std::string_view, 4> groups;
+    std::size_t count = 0;
     std::size_t begin = 0;
     while (true) {
+        if (count == groups.size()) {
+            return false;  // a fifth group
+        }
         const std::size_t dash = region.find('-', begin);
-        groups.push_back(region.substr(begin, dash == std::string_view::npos ? dash : dash - begin));
+        groups[count++] = region.substr(begin, dash == std::string_view::npos ? dash : dash - begin);
         if (dash == std::string_view::npos) {
             break;
         }
         begin = dash + 1;
     }
-    if (groups.size() < 3 || groups.size() > 4 || groups.front().size() != 2 || groups.back().empty()) {
+    if (count < 3 || groups[0].size() != 2 || groups[count - 1].empty()) {
         return false;
     }
     const auto all = [](std::string_view group, bool (*test)(char)) {
         return !group.empty() && std::all_of(group.begin(), group.end(), test);
     };
-    if (!all(groups.back(), is_digit)) {
+    if (!all(groups[count - 1], is_digit)) {
         return false;
     }
-    return std::all_of(groups.begin(), groups.end() - 1, [&](std::string_view group) { return all(group, is_lower); });
+    return std::all_of(groups.begin(), groups.begin() + static_cast<std::ptrdiff_t>(count - 1),
+                       [&](std::string_view group) { return all(group, is_lower); });
 }
 
 namespace {
@@ -347,6 +353,13 @@ void ArnChecker::check_resource() {
     }
 }
 
+/// Whether a `*` or `?` (`c`) in prefix segment `segment` matches differently under the two readings of spec §3.2.
+/// In the service, per segment it is a literal character (IAM allows no wildcard there, R0); elsewhere before the
+/// resource part only a final `*` crosses ':' in both readings.
+bool reading_dependent(char c, std::size_t segment, bool last_in_segment) {
+    return segment == k_service_segment || (segment < k_prefix_segments && !(c == '*' && last_in_segment));
+}
+
 /// Tokens of both readings for the concatenated pattern `text`, whose byte i is literal when `literal[i]`.
 struct ReadingTokens {
     std::vector<detail::GlobToken> per_segment;
@@ -382,7 +395,7 @@ ReadingTokens tokenize(std::string_view text, const std::vector<bool>& literal) 
             continue;
         }
         const bool last_in_segment = i + 1 == text.size() || text[i + 1] == ':';
-        const bool crosses_colons = segment >= k_prefix_segments || (c == '*' && last_in_segment);
+        const bool crosses_colons = !reading_dependent(c, segment, last_in_segment);
         tokens.readings_may_differ = tokens.readings_may_differ || !crosses_colons;
         flush(i);
         tokens.per_segment.push_back({kind, crosses_colons ? GlobClass::any : GlobClass::not_colon, {}});
@@ -415,6 +428,20 @@ ArnResourceKind arn_resource_kind(std::string_view word) {
 
 ParsedArn parse_arn(std::string_view text) {
     return ArnChecker(text).run();
+}
+
+std::size_t first_reading_dependent_wildcard(std::string_view text) {
+    std::size_t segment = 0;
+    for (std::size_t i = 0; i < text.size() && segment < k_prefix_segments; ++i) {
+        const char c = text[i];
+        if (c == ':') {
+            ++segment;
+        } else if ((c == '*' || c == '?') &&
+                   reading_dependent(c, segment, i + 1 == text.size() || text[i + 1] == ':')) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
 }
 
 RequestArn::RequestArn(std::string_view text) : m_text(text), m_case_sensitive_from(text.size()) {
