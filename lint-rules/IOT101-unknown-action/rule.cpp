@@ -52,8 +52,6 @@ std::optional<Fix> rename_fix(const SourceFile& source, const Spanned<std::strin
     return Fix{fmt::format("Write \"{}\"", name), {std::move(*edit)}};
 }
 
-bool has_wildcard(std::string_view text) { return text.find_first_of("*?") != std::string_view::npos; }
-
 bool is_effective_prefix(std::string_view prefix) {
     const auto prefixes = catalog::effective_action_prefixes();
     return std::any_of(prefixes.begin(), prefixes.end(),

@@ -116,7 +116,7 @@ public:
 private:
     static void check_entry(RuleContext& context, const Spanned<std::string>& entry, const BroadResource& resource) {
         const std::string_view action = entry.value;
-        if (action.find_first_of("*?") == std::string_view::npos) {
+        if (!has_wildcard(action)) {
             return;  // one named action is never too broad by itself
         }
         const Reach reach = reach_of(action);

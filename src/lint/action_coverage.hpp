@@ -79,7 +79,7 @@ public:
         for (const Spanned<std::string>& entry : list.values) {
             const std::string_view text = entry.value;
             const std::size_t colon = text.find(':');
-            if (text.find_first_of("*?") == std::string_view::npos) {
+            if (!has_wildcard(text)) {
                 m_greengrass_named = m_greengrass_named ||
                                      (colon != std::string_view::npos &&
                                       detail::equals_ignoring_case(text.substr(0, colon), "greengrass"));

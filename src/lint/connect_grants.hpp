@@ -87,7 +87,7 @@ inline ClientEntry classify(std::string_view value) {
     for (const TemplateSegment& segment : tmpl.segments()) {
         if (segment.kind == SegmentKind::literal) {
             const std::string_view text = tmpl.slice(segment.range);
-            wildcard = wildcard || text.find_first_of("*?") != std::string_view::npos;
+            wildcard = wildcard || has_wildcard(text);
             literal_text = true;
         } else if (segment.kind == SegmentKind::variable || segment.kind == SegmentKind::default_variable) {
             const std::string_view var = tmpl.name(segment);

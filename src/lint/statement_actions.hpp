@@ -24,7 +24,7 @@ inline std::optional<std::vector<const catalog::Action*>> named_actions(const El
     std::vector<const catalog::Action*> found;
     for (const Spanned<std::string>& entry : list.values) {
         const std::size_t before = found.size();
-        if (entry.value.find_first_of("*?") != std::string::npos) {
+        if (has_wildcard(entry.value)) {
             const WildcardPattern pattern = WildcardPattern::compile(entry.value);
             for (const catalog::Action& action : catalog::actions()) {
                 if (pattern.matches(action.name, Case::insensitive)) {

@@ -225,7 +225,7 @@ inline std::optional<ArnResourceKind> certain_kind(std::string_view entry) {
 /// needs no compiled pattern (action names hold no `${` or `$(`, so the opaque tokens change nothing).
 inline bool names_action(std::string_view entry, std::string_view name) {
     // Most entries name one action: compared directly, which is what the inclusion would find, for far less.
-    if (entry.find_first_of("*?") == std::string_view::npos) {
+    if (!has_wildcard(entry)) {
         return detail::equals_ignoring_case(entry, name);
     }
     return pattern_includes(name, entry, Case::insensitive);
@@ -313,7 +313,8 @@ inline std::optional<TypeMismatch> type_mismatch(const Statement& statement) {
     bool reaches = false;
     for (const Spanned<std::string>& entry : statement.action->values) {
         for_each_request_action([&](std::string_view name, const ActionTypes& types) {
-            if (!names_action(entry.value, name)) {
+            // Once one action meets one entry the answer is known; the catalog walk has no early exit.
+            if (reaches || !names_action(entry.value, name)) {
                 return;
             }
             named = true;

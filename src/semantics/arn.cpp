@@ -35,10 +35,6 @@ constexpr std::array<ArnResourceKind, 5> k_type_kinds{ArnResourceKind::client, A
                                                       ArnResourceKind::topicfilter, ArnResourceKind::thing,
                                                       ArnResourceKind::rolealias};
 
-bool has_wildcard(std::string_view text) {
-    return text.find_first_of("*?") != std::string_view::npos;
-}
-
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }

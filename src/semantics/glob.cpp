@@ -168,6 +168,15 @@ Glob::Glob() {
 }
 
 Glob::Glob(std::span<const GlobToken> tokens) {
+    if (std::all_of(tokens.begin(), tokens.end(),
+                    [](const GlobToken& token) { return token.kind == GlobToken::Kind::literal; })) {
+        std::string text;
+        for (const GlobToken& token : tokens) {
+            text += token.text;
+        }
+        add_plain_text(text);
+        return;
+    }
     PieceSpec current;
     std::string pending_literal;
     bool pending_run = false;
@@ -225,6 +234,28 @@ Glob::Glob(std::span<const GlobToken> tokens) {
     flush_run();
     flush_literal();
     add_piece(current);
+}
+
+// A pattern without wildcards is one literal piece, which matches() compares as bytes (zone_equals) and never
+// searches for: it needs neither per-character positions nor the bit-parallel tables, whose construction made
+// compiling a plain action name or ARN cost as much as a wildcard pattern (most policy entries are plain).
+// position_count, words and the class and mask ranges stay empty: only the bit-parallel scan reads them.
+void Glob::add_plain_text(std::string_view bytes) {
+    Piece piece;
+    piece.is_literal = true;
+    if (!bytes.empty() && static_cast<unsigned char>(bytes.front()) < 0x80) {
+        piece.skip_byte = static_cast<std::int16_t>(bytes.front());
+    }
+    piece.has_letters = std::any_of(bytes.begin(), bytes.end(),
+                                    [](char c) { return is_ascii_letter(static_cast<unsigned char>(c)); });
+    piece.bytes_begin = static_cast<std::uint32_t>(m_bytes.size());
+    piece.bytes_size = static_cast<std::uint32_t>(bytes.size());
+    m_bytes += bytes;
+    std::transform(bytes.begin(), bytes.end(), std::back_inserter(m_folded), fold_ascii);
+    piece.failure_begin = static_cast<std::uint32_t>(m_failure.size());
+    append_failure(bytes, m_failure);
+    append_failure(std::string_view(m_folded).substr(piece.bytes_begin), m_failure);
+    m_pieces.push_back(piece);
 }
 
 void Glob::add_piece(const PieceSpec& spec) {

@@ -88,6 +88,7 @@ private:
     enum class Scan : std::uint8_t { anchored, floating };
 
     void add_piece(const PieceSpec& spec);
+    void add_plain_text(std::string_view bytes);
     bool zone_equals(std::string_view subject, std::size_t at, const Piece& piece, std::size_t fold_end) const;
     std::optional<std::size_t> find_literal(const Piece& piece, std::string_view subject, std::size_t from,
                                             std::size_t limit, bool fold) const;

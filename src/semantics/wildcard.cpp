@@ -169,6 +169,18 @@ std::size_t literal_prefix_length(std::string_view pattern) {
     return pattern.size();
 }
 
+/// The length of the tail of `pattern` made of literal characters only: it stops at a wildcard and at any byte
+/// of a `${…}` or `$(…)` token (`$`, `{`, `}`, `(`), so whatever the tokenizer reads there, the tail is literal.
+std::size_t literal_suffix_length(std::string_view pattern) {
+    for (std::size_t i = pattern.size(); i-- > 0;) {
+        const char c = pattern[i];
+        if (c == '*' || c == '?' || c == '$' || c == '{' || c == '}' || c == '(') {
+            return pattern.size() - i - 1;
+        }
+    }
+    return pattern.size();
+}
+
 }  // namespace
 
 bool pattern_includes(std::string_view sub, std::string_view super, Case letter_case) {
@@ -178,6 +190,13 @@ bool pattern_includes(std::string_view sub, std::string_view super, Case letter_
     // ends before an ASCII byte of super, so at a character boundary of both).
     std::size_t prefix = literal_prefix_length(super);
     if (sub.size() < prefix || !same_text(sub.substr(0, prefix), super.substr(0, prefix), letter_case)) {
+        return false;
+    }
+    // Likewise at the end: super's literal tail pairs with sub's last tokens, which must be the same literals.
+    // Resource entries of one list share long prefixes and differ at the end, so this rejects most of the rest.
+    const std::size_t suffix = literal_suffix_length(super);
+    if (sub.size() < suffix ||
+        !same_text(sub.substr(sub.size() - suffix), super.substr(super.size() - suffix), letter_case)) {
         return false;
     }
     // A '$' that ends the prefix may open `${` or `$(` in sub: leave it to the tokenizer of both.
