@@ -58,30 +58,19 @@ std::string_view overlapping_receive(std::span<const Statement> statements, std:
 class FleetWideSubscription final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        // The namespaces and the actions are read only once an entry is under a broad prefix, which few are.
-        std::optional<DeviceNamespaces> namespaces;
-        for (const Statement& statement : context.statements()) {
-            if (!is_allow_on_listed_resources(statement)) {
-                continue;
-            }
-            std::optional<bool> subscribes;
-            for (const Spanned<std::string>& value : statement.resource->values) {
-                const std::optional<ScopedEntry> entry = scoped_entry(value.value);
-                if (!entry || entry->kind != ArnResourceKind::topicfilter ||
-                    broad_prefix_wildcard(entry->name) == std::string_view::npos) {
-                    continue;
-                }
-                if (!subscribes) {
-                    subscribes = AllowedActions(*statement.action).allows("iot:Subscribe");
-                }
-                if (!namespaces) {
-                    namespaces.emplace(context.statements());
-                }
-                if (*subscribes && cross_device_topic(entry->name, true, *namespaces).kind == CrossDeviceKind::none) {
-                    report(context, value, *entry);
-                }
-            }
-        }
+        const Statement* last = nullptr;
+        bool subscribes = false;
+        for_each_broad_prefix_entry(context.statements(), ArnResourceKind::topicfilter,
+                                    [&](const Statement& statement, const Spanned<std::string>& value,
+                                        const ScopedEntry& entry) {
+                                        if (&statement != last) {  // the actions, read once per statement
+                                            last = &statement;
+                                            subscribes = AllowedActions(*statement.action).allows("iot:Subscribe");
+                                        }
+                                        if (subscribes) {
+                                            report(context, value, entry);
+                                        }
+                                    });
     }
 
 private:

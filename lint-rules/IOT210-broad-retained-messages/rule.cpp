@@ -38,33 +38,27 @@ struct RetainedGrants {
 class BroadRetainedMessages final : public Rule {
 public:
     void check(RuleContext& context) const override {
-        // The namespaces and the actions are read only once an entry is under a broad prefix, which few are.
-        std::optional<DeviceNamespaces> namespaces;
-        for (const Statement& statement : context.statements()) {
-            if (!is_allow_on_listed_resources(statement)) {
-                continue;
-            }
-            std::optional<RetainedGrants> grants;
-            for (const Spanned<std::string>& value : statement.resource->values) {
-                const std::optional<ScopedEntry> entry = scoped_entry(value.value);
-                if (!entry || entry->kind != ArnResourceKind::topic || entry->name.starts_with('$') ||
-                    broad_prefix_wildcard(entry->name) == std::string_view::npos) {
-                    continue;
+        const Statement* last = nullptr;
+        RetainedGrants grants;
+        for_each_broad_prefix_entry(
+            context.statements(), ArnResourceKind::topic,
+            [&](const Statement& statement, const Spanned<std::string>& value, const ScopedEntry& entry) {
+                if (entry.name.starts_with('$')) {
+                    return;  // no retain on $ topics (actions §4.1, §8); IOT207 warns about RetainPublish there
                 }
-                if (!grants) {
+                if (&statement != last) {  // the actions, read once per statement
+                    last = &statement;
                     const AllowedActions allowed(*statement.action);
-                    grants = RetainedGrants{allowed.allows("iot:RetainPublish"),
-                                            allowed.allows("iot:GetRetainedMessage")};
+                    grants = {allowed.allows("iot:RetainPublish"), allowed.allows("iot:GetRetainedMessage")};
                 }
-                if (!namespaces) {
-                    namespaces.emplace(context.statements());
+                if (grants.retain_publish || grants.get_retained) {
+                    report(context, grants, value, entry);
                 }
-                if ((grants->retain_publish || grants->get_retained) &&
-                    cross_device_topic(entry->name, false, *namespaces).kind == CrossDeviceKind::none) {
-                    report(context, *grants, value, *entry);
-                }
+            });
+        for (const Statement& statement : context.statements()) {
+            if (is_allow_on_listed_resources(statement)) {
+                check_list_retained(context, statement);
             }
-            check_list_retained(context, statement);
         }
     }
 

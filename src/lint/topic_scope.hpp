@@ -20,6 +20,7 @@
 
 #include "iotpolicy/arn.hpp"
 #include "iotpolicy/ast.hpp"
+#include "src/lint/rule.hpp"
 #include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint {
@@ -292,6 +293,33 @@ inline std::size_t broad_prefix_wildcard(std::string_view name) {
         return std::string_view::npos;
     }
     return literal.length;
+}
+
+/// Calls `visit(statement, value, entry)` for every Resource entry of an Allow that is a `kind` (topic or
+/// topicfilter) entry under a broad prefix (broad_prefix_wildcard) and reaches no other device's level
+/// (cross_device_topic, IOT204's): the entries IOT205 (topic filters) and IOT210 (topics) judge. The device
+/// namespaces are read only once such an entry turns up, which few policies have.
+template <typename Visit>
+void for_each_broad_prefix_entry(std::span<const Statement> statements, ArnResourceKind kind, Visit&& visit) {
+    std::optional<DeviceNamespaces> namespaces;
+    for (const Statement& statement : statements) {
+        if (!is_allow_on_listed_resources(statement)) {
+            continue;
+        }
+        for (const Spanned<std::string>& value : statement.resource->values) {
+            const std::optional<ScopedEntry> entry = scoped_entry(value.value);
+            if (!entry || entry->kind != kind || broad_prefix_wildcard(entry->name) == std::string_view::npos) {
+                continue;
+            }
+            if (!namespaces) {
+                namespaces.emplace(statements);
+            }
+            if (cross_device_topic(entry->name, kind == ArnResourceKind::topicfilter, *namespaces).kind ==
+                CrossDeviceKind::none) {
+                visit(statement, value, *entry);
+            }
+        }
+    }
 }
 
 }  // namespace iotpolicy::lint

@@ -2,13 +2,13 @@
 // these rules, and this fixture shows it". Each row is checked here, so the table cannot drift from the linter.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include "iotpolicy/lint.hpp"
+#include "tests/test_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace iotpolicy;
@@ -17,12 +17,6 @@ namespace {
 
 const fs::path k_rules_dir = fs::path(IOTPOLICY_SOURCE_DIR) / "lint-rules";
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> split_cells(std::string_view row) {
     std::vector<std::string> cells;
@@ -86,7 +80,7 @@ bool at_least(Severity found, Severity wanted) {
 }  // namespace
 
 TEST_CASE("every row of the Device Defender parity table holds on its fixture") {
-    std::istringstream table(read_text(k_rules_dir / "device-defender-parity.md"));
+    std::istringstream table(iotpolicy::testing::read_test_file(k_rules_dir / "device-defender-parity.md"));
     std::string row;
     int rows = 0;
     while (std::getline(table, row)) {
@@ -113,7 +107,7 @@ TEST_CASE("every row of the Device Defender parity table holds on its fixture") 
         const fs::path fixture = k_rules_dir / fixture_spans.front();
         REQUIRE(fs::exists(fixture));
 
-        const std::string text = read_text(fixture);
+        const std::string text = iotpolicy::testing::read_test_file(fixture);
         const SourceFile source(fixture.string(), text);
         std::uint32_t pattern_line = 0;
         std::istringstream lines(text);

@@ -11,7 +11,6 @@
 // file a fixture is linted with the default configuration: any account, region, auth type and protocol.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -24,6 +23,7 @@
 #include "iotpolicy/diagnostic.hpp"
 #include "iotpolicy/fix.hpp"
 #include "iotpolicy/lint.hpp"
+#include "tests/test_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace iotpolicy;
@@ -32,12 +32,6 @@ namespace {
 
 const fs::path k_rules_dir = fs::path(IOTPOLICY_SOURCE_DIR) / "lint-rules";
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// One diagnostic as a fixture states it: "IOT004 2:14 error".
 struct Expectation {
@@ -63,7 +57,7 @@ struct Expectations {
 
 Expectations parse_expectations(const fs::path& path) {
     Expectations expected;
-    std::istringstream lines(read_file(path));
+    std::istringstream lines(iotpolicy::testing::read_test_file(path));
     std::string line;
     int number = 0;
     while (std::getline(lines, line)) {
@@ -134,7 +128,7 @@ LintConfig fixture_config(const fs::path& fixture) {
         return config;
     }
     INFO(path.string());
-    const nlohmann::json document = nlohmann::json::parse(read_file(path));
+    const nlohmann::json document = nlohmann::json::parse(iotpolicy::testing::read_test_file(path));
     REQUIRE(document.is_object());
     for (const auto& [member, value] : document.items()) {
         INFO(member);
@@ -181,7 +175,7 @@ TEST_CASE("every rule has a folder with docs and fixtures, and every folder a ru
         INFO(rule.code);
         const fs::path folder = rule_folder(rule);
         REQUIRE(fs::exists(folder / "README.md"));
-        const std::string doc = read_file(folder / "README.md");
+        const std::string doc = iotpolicy::testing::read_test_file(folder / "README.md");
         CHECK(doc == std::string(rule.documentation));  // the binary carries the current doc
         CHECK(doc.starts_with(fmt::format("# {} {}\n", rule.code, rule.name)));
         std::size_t previous = 0;
@@ -220,7 +214,7 @@ TEST_CASE("bad fixtures produce exactly the expected diagnostics") {
                 // not break every other rule's fixtures.
                 std::vector<std::string>& compared = expectations.compared_rules;
                 compared.emplace_back(rule.code);
-                const SourceFile source(fixture.string(), read_file(fixture));
+                const SourceFile source(fixture.string(), iotpolicy::testing::read_test_file(fixture));
                 std::vector<Expectation> actual;
                 for (const Diagnostic& d : lint_source(source, fixture_config(fixture))) {
                     const RuleInfo& info = rule_info(d.rule);
@@ -255,7 +249,7 @@ TEST_CASE("fixes turn each bad fixture into its .fixed document") {
     for (const RuleInfo& rule : all_rules()) {
         for (const fs::path& fixture : files_in(rule_folder(rule) / "bad", ".json")) {
             DYNAMIC_SECTION(fs::relative(fixture, k_rules_dir).string()) {
-                const std::string text = read_file(fixture);
+                const std::string text = iotpolicy::testing::read_test_file(fixture);
                 const auto of_rule = [&](const std::vector<Diagnostic>& diagnostics, bool fixable_only) {
                     return std::count_if(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
                         return d.rule == rule.id && (!fixable_only || d.fix.has_value());
@@ -270,7 +264,7 @@ TEST_CASE("fixes turn each bad fixture into its .fixed document") {
                 } else {
                     const FixResult result = fix_source(fixture.string(), text);
                     CHECK(result.converged);
-                    CHECK(result.text == read_file(fixed_file));
+                    CHECK(result.text == iotpolicy::testing::read_test_file(fixed_file));
                     CHECK(result.applied > 0);
                     CHECK(of_rule(result.remaining, true) == 0);
                     CHECK(of_rule(result.remaining, false) < of_rule(before, false));
@@ -287,7 +281,7 @@ TEST_CASE("good fixtures produce nothing from their rule") {
     for (const RuleInfo& rule : all_rules()) {
         for (const fs::path& fixture : files_in(rule_folder(rule) / "good", ".json")) {
             DYNAMIC_SECTION(fs::relative(fixture, k_rules_dir).string()) {
-                const SourceFile source(fixture.string(), read_file(fixture));
+                const SourceFile source(fixture.string(), iotpolicy::testing::read_test_file(fixture));
                 for (const Diagnostic& d : lint_source(source, fixture_config(fixture))) {
                     INFO(d.message);
                     CHECK(d.rule != rule.id);

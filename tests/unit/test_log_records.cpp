@@ -1,11 +1,10 @@
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "iotpolicy/log_records.hpp"
+#include "tests/test_files.hpp"
 
 using iotpolicy::LogExpectation;
 using iotpolicy::LogOutcome;
@@ -44,11 +43,7 @@ std::vector<std::string> messages(const LogReadResult& result) {
 }
 
 std::string read_sample(const std::string& name) {
-    std::ifstream in(std::string(IOTPOLICY_SOURCE_DIR) + "/tests/simulate/logs/" + name, std::ios::binary);
-    REQUIRE(in);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return iotpolicy::testing::read_test_file(std::string(IOTPOLICY_SOURCE_DIR) + "/tests/simulate/logs/" + name);
 }
 
 const LogRequest& only_request(const LogReadResult& result) {
