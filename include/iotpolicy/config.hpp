@@ -23,6 +23,10 @@ struct FileProblem {
     std::string message;
 };
 
+/// Orders `problems` by where they start (stably): the JSON parser reports some defects, such as a duplicate key,
+/// only once their object is read, after the problems inside it.
+void sort_by_position(std::vector<FileProblem>& problems);
+
 /// A path pattern relative to a configuration file's directory, matched against '/'-separated relative paths.
 /// `*` and `?` stay within one path segment, a segment `**` spans any number of segments (none included), and a
 /// pattern without '/' matches a name at any depth (as in .gitignore: "*.template.json" is "**/*.template.json").

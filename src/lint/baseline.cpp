@@ -119,7 +119,9 @@ std::string format_baseline(std::vector<BaselineEntry> entries) {
     return out;
 }
 
-LoadedBaseline parse_baseline(const SourceFile& source) {
+namespace {
+
+LoadedBaseline read_baseline(const SourceFile& source) {
     LoadedBaseline out;
     const auto problem = [&](Span span, std::string message) { out.problems.push_back({span, std::move(message)}); };
     JsonDocument document = parse_json(source);
@@ -212,6 +214,14 @@ LoadedBaseline parse_baseline(const SourceFile& source) {
     }
     std::stable_sort(out.problems.begin(), out.problems.end(), by_position);
     return out;
+}
+
+}  // namespace
+
+LoadedBaseline parse_baseline(const SourceFile& source) {
+    LoadedBaseline loaded = read_baseline(source);
+    sort_by_position(loaded.problems);
+    return loaded;
 }
 
 BaselineMatcher::BaselineMatcher(std::span<const BaselineEntry> entries) {

@@ -462,8 +462,15 @@ private:
 
 }  // namespace
 
+void sort_by_position(std::vector<FileProblem>& problems) {
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const FileProblem& a, const FileProblem& b) { return a.span.begin < b.span.begin; });
+}
+
 LoadedConfig parse_config(const SourceFile& source) {
-    return ConfigReader(source).read();
+    LoadedConfig loaded = ConfigReader(source).read();
+    sort_by_position(loaded.problems);
+    return loaded;
 }
 
 }  // namespace iotpolicy
