@@ -12,7 +12,7 @@ class PolicyTooLarge final : public Rule {
 public:
     void check(RuleContext& context) const override {
         const std::string_view text = context.source().text();
-        const PolicySize size = measure_policy_size(text);
+        const PolicySize& size = context.size();
         const Span where = context.policy() != nullptr ? context.policy()->span
                                                        : Span{0, static_cast<std::uint32_t>(text.size())};
         if (size.strict > k_policy_size_quota) {

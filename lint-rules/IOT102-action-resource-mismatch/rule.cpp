@@ -140,7 +140,7 @@ public:
             const bool has_any = std::any_of(entries.begin(), entries.end(),
                                              [](const Spanned<std::string>& e) { return e.value == "*"; });
             for (const Spanned<std::string>& entry : entries) {
-                const ParsedArn parsed = parse_arn(entry.value);
+                const ParsedArn& parsed = context.arn(entry.value);
                 if (parsed.is_any || !parsed.problems.empty()) {
                     continue;  // `*` fits every action; malformed entries are IOT103's
                 }

@@ -101,7 +101,7 @@ private:
         if (report_variables_outside_resource(context, statement, value)) {
             return;
         }
-        const ParsedArn parsed = parse_arn(value.value);
+        const ParsedArn& parsed = context.arn(value.value);
         if (parsed.is_any) {
             return;
         }

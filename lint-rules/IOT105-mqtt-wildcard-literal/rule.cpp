@@ -61,7 +61,7 @@ public:
 
 private:
     static void check_entry(RuleContext& context, Effect effect, const Spanned<std::string>& value) {
-        const ParsedArn parsed = parse_arn(value.value);
+        const ParsedArn& parsed = context.arn(value.value);
         if (parsed.kind != ArnResourceKind::topic && parsed.kind != ArnResourceKind::topicfilter) {
             return;  // other types, and a wrongly cased type word (IOT103)
         }

@@ -75,7 +75,7 @@ public:
 private:
     /// Reports a statement none of whose actions is checked against any of its resources; true when it did.
     static bool check_types(RuleContext& context, const Statement& statement) {
-        const auto mismatch = reach::type_mismatch(statement);
+        const auto mismatch = reach::type_mismatch(context, statement);
         if (!mismatch) {
             return false;
         }
@@ -116,7 +116,7 @@ private:
             return;
         }
         for (const Spanned<std::string>& entry : deny.resource->values) {
-            const ParsedArn parsed = parse_arn(entry.value);
+            const ParsedArn& parsed = context.arn(entry.value);
             if (parsed.kind != ArnResourceKind::topicfilter || !parsed.problems.empty() ||
                 entry.value.find_first_of("+#", parsed.parts.resource_name.begin) != std::string::npos) {
                 continue;  // other types, malformed ARNs (IOT103), literal MQTT wildcards (IOT105)

@@ -67,8 +67,8 @@ bool action_entry_left_out(std::string_view entry) {
 }
 
 /// A Resource entry IOT103 (malformed) or IOT105 ('+'/'#' in a topic name) reports.
-bool resource_entry_left_out(std::string_view entry) {
-    const ParsedArn parsed = parse_arn(entry);
+bool resource_entry_left_out(const RuleContext& context, const std::string& entry) {
+    const ParsedArn& parsed = context.arn(entry);
     if (parsed.is_any) {
         return false;
     }
@@ -104,7 +104,7 @@ private:
                                 std::span<const Statement> statements) {
         const Effect effect = statement.effect->value;
         // A statement that does nothing is IOT106's finding, whichever statement also covers it.
-        if (reach::type_mismatch(statement) ||
+        if (reach::type_mismatch(context, statement) ||
             (effect == Effect::allow && !reach::overriding_denies(statement, statements).empty())) {
             return true;
         }
@@ -140,7 +140,7 @@ private:
         // Whether each entry is another rule's (decided once per entry, not once per pair).
         std::vector<bool> left_out(values.size());
         for (std::size_t k = 0; k < values.size(); ++k) {
-            left_out[k] = actions ? action_entry_left_out(values[k].value) : resource_entry_left_out(values[k].value);
+            left_out[k] = actions ? action_entry_left_out(values[k].value) : resource_entry_left_out(context, values[k].value);
         }
         for (std::size_t k = 0; k < values.size(); ++k) {
             const std::string_view entry = values[k].value;

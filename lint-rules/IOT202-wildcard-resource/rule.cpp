@@ -122,7 +122,7 @@ public:
 private:
     static void check_entry(RuleContext& context, const Statement& statement, const std::vector<const Action*>& granted,
                             const Spanned<std::string>& value) {
-        const ParsedArn parsed = parse_arn(value.value);
+        const ParsedArn& parsed = context.arn(value.value);
         const std::string_view resource =
             parsed.is_any ? std::string_view(value.value)
                           : std::string_view(value.value).substr(parsed.parts.resource.begin,

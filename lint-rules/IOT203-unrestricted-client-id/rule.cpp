@@ -43,7 +43,7 @@ public:
                 return *fix;
             };
             for (const Spanned<std::string>& entry : statement.resource->values) {
-                const connect::ClientEntry client = connect::classify(entry.value);
+                const connect::ClientEntry client = connect::classify(context.arn(entry.value), entry.value);
                 if (client.kind != connect::ClientKind::any) {
                     continue;
                 }

@@ -86,7 +86,7 @@ public:
 private:
     static void check_entry(RuleContext& context, const DeviceNamespaces& namespaces, const Statement& statement,
                             std::optional<std::vector<const Action*>>& granted, const Spanned<std::string>& value) {
-        const std::optional<ScopedEntry> entry = scoped_entry(value.value);
+        const std::optional<ScopedEntry> entry = scoped_entry(context.arn(value.value), value.value);
         if (!entry) {
             return;
         }

@@ -29,19 +29,19 @@ namespace {
 /// An Allow Receive entry of the policy whose topics overlap the names starting with `literal`: `*`, an ARN whose
 /// resource part is only `*`, or a topic whose literal prefix and `literal` are prefixes one of the other. Empty
 /// when there is none.
-std::string_view overlapping_receive(std::span<const Statement> statements, std::string_view literal) {
-    for (const Statement& statement : statements) {
+std::string_view overlapping_receive(const RuleContext& context, std::string_view literal) {
+    for (const Statement& statement : context.statements()) {
         if (!is_allow_on_listed_resources(statement) || !AllowedActions(*statement.action).allows("iot:Receive")) {
             continue;
         }
         for (const Spanned<std::string>& value : statement.resource->values) {
-            const ParsedArn parsed = parse_arn(value.value);
+            const ParsedArn& parsed = context.arn(value.value);
             const Span resource = parsed.parts.resource;
             if (parsed.is_any || (parsed.has_all_segments && resource.end - resource.begin == 1 &&
                                   value.value[resource.begin] == '*')) {
                 return value.value;
             }
-            const std::optional<ScopedEntry> entry = scoped_entry(value.value);
+            const std::optional<ScopedEntry> entry = scoped_entry(context.arn(value.value), value.value);
             if (!entry || entry->kind != ArnResourceKind::topic) {
                 continue;
             }
@@ -60,7 +60,7 @@ public:
     void check(RuleContext& context) const override {
         const Statement* last = nullptr;
         bool subscribes = false;
-        for_each_broad_prefix_entry(context.statements(), ArnResourceKind::topicfilter,
+        for_each_broad_prefix_entry(context, ArnResourceKind::topicfilter,
                                     [&](const Statement& statement, const Spanned<std::string>& value,
                                         const ScopedEntry& entry) {
                                         if (&statement != last) {  // the actions, read once per statement
@@ -77,7 +77,7 @@ private:
     static void report(RuleContext& context, const Spanned<std::string>& value, const ScopedEntry& entry) {
         const std::size_t wildcard = broad_prefix_wildcard(entry.name);
         const std::string_view literal = entry.name.substr(0, wildcard);
-        const std::string_view receive = overlapping_receive(context.statements(), literal);
+        const std::string_view receive = overlapping_receive(context, literal);
         const std::string delivery =
             receive.empty() ? std::string("and receive every message published there once any policy attached to "
                                           "its certificate allows iot:Receive on those topics")

@@ -54,7 +54,7 @@ public:
 
 private:
     static void check_entry(RuleContext& context, const Granted& granted, const Spanned<std::string>& value) {
-        const ParsedArn parsed = parse_arn(value.value);
+        const ParsedArn& parsed = context.arn(value.value);
         if (parsed.is_any || !parsed.problems.empty() ||
             (parsed.kind != ArnResourceKind::topic && parsed.kind != ArnResourceKind::topicfilter)) {
             return;

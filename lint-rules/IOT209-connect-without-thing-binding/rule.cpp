@@ -21,7 +21,7 @@ public:
                 continue;
             }
             for (const Spanned<std::string>& entry : statement.resource->values) {
-                const connect::ClientEntry client = connect::classify(entry.value);
+                const connect::ClientEntry client = connect::classify(context.arn(entry.value), entry.value);
                 const Span where = connect::report_span(context.source(), entry, client.range);
                 if (client.kind == connect::ClientKind::unbound) {
                     context.report(

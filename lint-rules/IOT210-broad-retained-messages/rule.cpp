@@ -41,7 +41,7 @@ public:
         const Statement* last = nullptr;
         RetainedGrants grants;
         for_each_broad_prefix_entry(
-            context.statements(), ArnResourceKind::topic,
+            context, ArnResourceKind::topic,
             [&](const Statement& statement, const Spanned<std::string>& value, const ScopedEntry& entry) {
                 if (entry.name.starts_with('$')) {
                     return;  // no retain on $ topics (actions §4.1, §8); IOT207 warns about RetainPublish there

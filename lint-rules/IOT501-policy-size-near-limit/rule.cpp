@@ -16,7 +16,7 @@ class PolicySizeNearLimit final : public Rule {
 public:
     void check(RuleContext& context) const override {
         const std::string_view text = context.source().text();
-        const PolicySize size = measure_policy_size(text);
+        const PolicySize& size = context.size();
         if (size.minified <= k_near_limit) {
             return;
         }

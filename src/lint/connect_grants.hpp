@@ -59,9 +59,8 @@ struct ClientEntry {
     Span range;
 };
 
-inline ClientEntry classify(std::string_view value) {
+inline ClientEntry classify(const ParsedArn& parsed, std::string_view value) {
     const Span whole{0, static_cast<std::uint32_t>(value.size())};
-    const ParsedArn parsed = parse_arn(value);
     if (parsed.is_any) {
         return {ClientKind::any, whole};
     }

@@ -1,14 +1,18 @@
 // The interface every `check` rule in lint-rules/<code>-<name>/rule.cpp implements.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "iotpolicy/arn.hpp"
 #include "iotpolicy/ast.hpp"
 #include "iotpolicy/diagnostic.hpp"
 #include "iotpolicy/lint.hpp"
+#include "iotpolicy/policy_size.hpp"
 #include "iotpolicy/source.hpp"
 
 namespace iotpolicy::lint {
@@ -34,6 +38,26 @@ public:
     /// lint_source(): a rule reports at its own severity.
     const LintConfig& config() const { return m_config; }
 
+    /// parse_arn of `entry`, a string of this document's AST (a Resource entry, a condition value), parsed once per
+    /// document: some ten rules read every Resource entry's ARN, and each parsing it again was the catalog's
+    /// largest cost. Keyed by the string's address, which the immutable AST keeps for the whole run.
+    const ParsedArn& arn(const std::string& entry) const {
+        for (const auto& [key, parsed] : m_arns) {
+            if (key == &entry) {
+                return parsed;
+            }
+        }
+        return m_arns.emplace_back(&entry, parse_arn(entry)).second;
+    }
+
+    /// measure_policy_size of the document, measured once (IOT008 and IOT501 both read it).
+    const PolicySize& size() const {
+        if (!m_size) {
+            m_size = measure_policy_size(m_source.text());
+        }
+        return *m_size;
+    }
+
     /// Records a finding; attach a fix through the returned diagnostic.
     Diagnostic& report(RuleId rule, Severity severity, Span span, std::string message) {
         return m_diagnostics.emplace_back(Diagnostic{rule, severity, span, std::move(message)});
@@ -44,6 +68,8 @@ private:
     const Policy* m_policy;
     const LintConfig& m_config;
     std::vector<Diagnostic>& m_diagnostics;
+    mutable std::deque<std::pair<const std::string*, ParsedArn>> m_arns;  // a deque: references stay valid
+    mutable std::optional<PolicySize> m_size;
 };
 
 /// An Allow statement with Action (or NotAction) and a Resource list, readable as written: the statements whose

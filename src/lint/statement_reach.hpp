@@ -21,6 +21,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/source.hpp"
 #include "iotpolicy/wildcard.hpp"
+#include "src/lint/rule.hpp"
 #include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint::reach {
@@ -211,8 +212,7 @@ void for_each_request_action(Visit&& visit) {
 /// (IOT103 reports the others) with a known type word and no wildcard, variable or escape before it. A `*` (or,
 /// under the whole-string reading, a `?`) in the partition, region or account can take a ':' and shift the type
 /// word into a client ID or topic name (spec §3.2), so such an entry may match requests of any type.
-inline std::optional<ArnResourceKind> certain_kind(std::string_view entry) {
-    const ParsedArn parsed = parse_arn(entry);
+inline std::optional<ArnResourceKind> certain_kind(const ParsedArn& parsed, std::string_view entry) {
     if (parsed.is_any || !parsed.problems.empty() || parsed.kind == ArnResourceKind::unknown ||
         !readings_agree(entry)) {
         return std::nullopt;
@@ -300,10 +300,10 @@ struct TypeMismatch {
 /// When plain statement `statement` names known actions and none of them is checked against the (certain) type of
 /// any of its Resource entries, so it never applies to a request, both sets of types; nothing otherwise (also
 /// when it names no known action, IOT101's finding, or an entry's type is not certain).
-inline std::optional<TypeMismatch> type_mismatch(const Statement& statement) {
+inline std::optional<TypeMismatch> type_mismatch(const RuleContext& context, const Statement& statement) {
     TypeMismatch found;
     for (const Spanned<std::string>& entry : statement.resource->values) {
-        const auto kind = certain_kind(entry.value);
+        const auto kind = certain_kind(context.arn(entry.value), entry.value);
         if (!kind) {
             return std::nullopt;  // this entry may be of any type
         }

@@ -134,13 +134,13 @@ std::optional<Fix> thing_binding_fix(const SourceFile& source, const Statement& 
             "\"Bool\": {\"iot:Connection.Thing.IsAttached\": \"true\"}",
             {}};
     for (const Spanned<std::string>& entry : statement.resource->values) {
-        const ClientEntry client = classify(entry.value);
+        const ParsedArn parsed = parse_arn(entry.value);
+        const ClientEntry client = classify(parsed, entry.value);
         if (client.kind != ClientKind::any && client.kind != ClientKind::clientid_variable) {
             continue;  // not reported by IOT203/IOT208: left as written
         }
         const std::string_view id = std::string_view(entry.value).substr(client.range.begin,
                                                                          client.range.end - client.range.begin);
-        const ParsedArn parsed = parse_arn(entry.value);
         // A client ID of only stars, or exactly ${iot:ClientId}: anything else (`*`, `sensor-*`, an ARN whose
         // resource is `*`) would change more than the client ID, so the statement gets no fix.
         const bool all_stars = !id.empty() && id.find_first_not_of('*') == std::string_view::npos;

@@ -32,10 +32,9 @@ struct ScopedEntry {
     std::size_t name_offset = 0;  // where `name` starts in the entry
 };
 
-/// The entry when `value` is a well-formed topic, topicfilter or thing ARN; `*`, other types and malformed
+/// The entry when `value` (parsed as `parsed`) is a well-formed topic, topicfilter or thing ARN; `*`, other types and malformed
 /// entries (IOT103's) give none.
-inline std::optional<ScopedEntry> scoped_entry(std::string_view value) {
-    const ParsedArn parsed = parse_arn(value);
+inline std::optional<ScopedEntry> scoped_entry(const ParsedArn& parsed, std::string_view value) {
     if (parsed.is_any || !parsed.problems.empty() ||
         (parsed.kind != ArnResourceKind::topic && parsed.kind != ArnResourceKind::topicfilter &&
          parsed.kind != ArnResourceKind::thing)) {
@@ -300,14 +299,15 @@ inline std::size_t broad_prefix_wildcard(std::string_view name) {
 /// (cross_device_topic, IOT204's): the entries IOT205 (topic filters) and IOT210 (topics) judge. The device
 /// namespaces are read only once such an entry turns up, which few policies have.
 template <typename Visit>
-void for_each_broad_prefix_entry(std::span<const Statement> statements, ArnResourceKind kind, Visit&& visit) {
+void for_each_broad_prefix_entry(const RuleContext& context, ArnResourceKind kind, Visit&& visit) {
+    const std::span<const Statement> statements = context.statements();
     std::optional<DeviceNamespaces> namespaces;
     for (const Statement& statement : statements) {
         if (!is_allow_on_listed_resources(statement)) {
             continue;
         }
         for (const Spanned<std::string>& value : statement.resource->values) {
-            const std::optional<ScopedEntry> entry = scoped_entry(value.value);
+            const std::optional<ScopedEntry> entry = scoped_entry(context.arn(value.value), value.value);
             if (!entry || entry->kind != kind || broad_prefix_wildcard(entry->name) == std::string_view::npos) {
                 continue;
             }

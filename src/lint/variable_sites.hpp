@@ -34,13 +34,17 @@ inline bool operator_takes_variables(const Condition& condition) {
 }
 
 /// Calls `visit(const VariableSite&)` for every Resource / NotResource entry and every string value of a String or
-/// ARN condition operator, in document order within each statement.
+/// ARN condition operator that holds a `$`, in document order within each statement. A string without one holds
+/// no variable and no escape, and most entries are such: the rules that parse sites as templates never see them.
 template <typename Visit>
 void for_each_variable_site(std::span<const Statement> statements, Visit&& visit) {
+    const auto has_dollar = [](std::string_view text) { return text.find('$') != std::string_view::npos; };
     for (const Statement& statement : statements) {
         if (statement.resource) {
             for (const Spanned<std::string>& entry : statement.resource->values) {
-                visit(VariableSite{false, entry.value, entry.span});
+                if (has_dollar(entry.value)) {
+                    visit(VariableSite{false, entry.value, entry.span});
+                }
             }
         }
         for (const Condition& condition : statement.conditions) {
@@ -48,7 +52,7 @@ void for_each_variable_site(std::span<const Statement> statements, Visit&& visit
                 continue;
             }
             for (const ConditionValue& value : condition.values) {
-                if (value.kind == JsonKind::string) {
+                if (value.kind == JsonKind::string && has_dollar(value.text)) {
                     visit(VariableSite{true, value.text, value.span});
                 }
             }
