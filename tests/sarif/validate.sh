@@ -11,8 +11,9 @@ tool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 chmod u+x "$tool"  # npm withholds the package's postinstall, which only does this
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd ../cli/inputs && "$binary" lint --format sarif --fail-on never . > "$work/iotpolicy.sarif")
-(cd ../cli/inputs && "$binary" lint --format sarif --fail-on never clean.json > "$work/clean.sarif")
+# --isolated: the inputs hold deliberately broken configurations (config/bad/) for the golden cases.
+(cd ../cli/inputs && "$binary" lint --isolated --format sarif --fail-on never . > "$work/iotpolicy.sarif")
+(cd ../cli/inputs && "$binary" lint --isolated --format sarif --fail-on never clean.json > "$work/clean.sarif")
 for log in "$work"/iotpolicy.sarif "$work"/clean.sarif; do
   "$tool" validate --rule-kind "Sarif;Gh" --level "Error;Warning" -o "$log.validation" "$log" > "$log.console"
   findings=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).runs[0].results; for (const x of r) console.error(x.message.text || JSON.stringify(x.message)); console.log(r.length)' "$log.validation")
