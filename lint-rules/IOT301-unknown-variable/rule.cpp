@@ -57,7 +57,7 @@ class UnknownVariable final : public Rule {
 public:
     void check(RuleContext& context) const override {
         for_each_variable_site(context.statements(), [&](const VariableSite& site) {
-            const VariableTemplate tmpl = parse_variable_template(site.text);
+            const VariableTemplate& tmpl = context.variable_template(site.text);
             for (const TemplateSegment& segment : tmpl.segments()) {
                 // A default-value form still names a key (IOT304 reports the form itself).
                 if (segment.kind != SegmentKind::variable && segment.kind != SegmentKind::default_variable) {

@@ -136,7 +136,7 @@ public:
                 }
                 const Scope scope{auths, *protocols, !config.auth_types.empty(), !config.protocols.empty(),
                                   credentials_request};
-                const VariableTemplate tmpl = parse_variable_template(site.text);
+                const VariableTemplate& tmpl = context.variable_template(site.text);
                 for (const TemplateSegment& segment : tmpl.segments()) {
                     if (segment.kind != SegmentKind::variable) {
                         continue;

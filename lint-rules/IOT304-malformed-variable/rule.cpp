@@ -16,7 +16,7 @@ class MalformedVariable final : public Rule {
 public:
     void check(RuleContext& context) const override {
         for_each_variable_site(context.statements(), [&](const VariableSite& site) {
-            const VariableTemplate tmpl = parse_variable_template(site.text);
+            const VariableTemplate& tmpl = context.variable_template(site.text);
             const std::string_view outcome =
                 site.in_condition ? "the condition value keeps it as literal text, so the comparison is not the one "
                                     "intended"

@@ -38,7 +38,7 @@ public:
             fix = Fix{"Write \"2012-10-17\"", {TextEdit{*policy->version_span, "\"2012-10-17\""}}};
         }
         for_each_variable_site(policy->statements, [&](const VariableSite& site) {
-            const VariableTemplate tmpl = parse_variable_template(site.text);
+            const VariableTemplate& tmpl = context.variable_template(site.text);
             std::size_t uses = 0;
             const TemplateSegment* first = nullptr;
             for (const TemplateSegment& segment : tmpl.segments()) {

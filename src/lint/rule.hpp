@@ -13,6 +13,7 @@
 #include "iotpolicy/diagnostic.hpp"
 #include "iotpolicy/lint.hpp"
 #include "iotpolicy/policy_size.hpp"
+#include "iotpolicy/policy_variable.hpp"
 #include "iotpolicy/source.hpp"
 
 namespace iotpolicy::lint {
@@ -50,6 +51,18 @@ public:
         return m_arns.emplace_back(&entry, parse_arn(entry)).second;
     }
 
+    /// parse_variable_template of `text`, a view of a string of this document's AST (a variable site), parsed
+    /// once per document: four rules (IOT301, IOT303, IOT304, IOT305) read every site. Keyed by the view's
+    /// bytes' address and length, which the immutable AST keeps for the whole run.
+    const VariableTemplate& variable_template(std::string_view text) const {
+        for (const auto& [key, parsed] : m_templates) {
+            if (key.data() == text.data() && key.size() == text.size()) {
+                return parsed;
+            }
+        }
+        return m_templates.emplace_back(text, parse_variable_template(text)).second;
+    }
+
     /// measure_policy_size of the document, measured once (IOT008 and IOT501 both read it).
     const PolicySize& size() const {
         if (!m_size) {
@@ -69,6 +82,7 @@ private:
     const LintConfig& m_config;
     std::vector<Diagnostic>& m_diagnostics;
     mutable std::deque<std::pair<const std::string*, ParsedArn>> m_arns;  // a deque: references stay valid
+    mutable std::deque<std::pair<std::string_view, VariableTemplate>> m_templates;
     mutable std::optional<PolicySize> m_size;
 };
 

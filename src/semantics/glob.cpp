@@ -239,7 +239,8 @@ Glob::Glob(std::span<const GlobToken> tokens) {
 // A pattern without wildcards is one literal piece, which matches() compares as bytes (zone_equals) and never
 // searches for: it needs neither per-character positions nor the bit-parallel tables, whose construction made
 // compiling a plain action name or ARN cost as much as a wildcard pattern (most policy entries are plain).
-// position_count, words and the class and mask ranges stay empty: only the bit-parallel scan reads them.
+// position_count, words, the class and mask ranges and the KMP failure tables stay empty: only the bit-parallel
+// scan and the search for a middle or last piece read them, and a lone piece is compared, never searched for.
 void Glob::add_plain_text(std::string_view bytes) {
     Piece piece;
     piece.is_literal = true;
@@ -252,9 +253,6 @@ void Glob::add_plain_text(std::string_view bytes) {
     piece.bytes_size = static_cast<std::uint32_t>(bytes.size());
     m_bytes += bytes;
     std::transform(bytes.begin(), bytes.end(), std::back_inserter(m_folded), fold_ascii);
-    piece.failure_begin = static_cast<std::uint32_t>(m_failure.size());
-    append_failure(bytes, m_failure);
-    append_failure(std::string_view(m_folded).substr(piece.bytes_begin), m_failure);
     m_pieces.push_back(piece);
 }
 
