@@ -35,13 +35,7 @@ public:
             }
             // One fix for the statement (built when an entry is first reported), attached to each of its entries:
             // applying fixes takes it once.
-            std::optional<std::optional<Fix>> fix;
-            const auto statement_fix = [&]() -> const std::optional<Fix>& {
-                if (!fix) {
-                    fix = connect::thing_binding_fix(context.source(), statement);
-                }
-                return *fix;
-            };
+            connect::LazyThingBindingFix fix(context.source(), statement);
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 const connect::ClientEntry client = connect::classify(context.arn(entry.value), entry.value);
                 if (client.kind != connect::ClientKind::any) {
@@ -56,7 +50,7 @@ public:
                                            std::string_view(entry.value)
                                                .substr(client.range.begin, client.range.end - client.range.begin),
                                            k_advice))
-                    .fix = statement_fix();
+                    .fix = fix.get();
             }
         }
     }

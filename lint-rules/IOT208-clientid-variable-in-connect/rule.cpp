@@ -21,13 +21,7 @@ public:
             }
             // The same fix as IOT203's for this statement (built when an entry is first reported): both rules'
             // entries are rewritten together.
-            std::optional<std::optional<Fix>> fix;
-            const auto statement_fix = [&]() -> const std::optional<Fix>& {
-                if (!fix) {
-                    fix = connect::thing_binding_fix(context.source(), statement);
-                }
-                return *fix;
-            };
+            connect::LazyThingBindingFix fix(context.source(), statement);
             for (const Spanned<std::string>& entry : statement.resource->values) {
                 const connect::ClientEntry client = connect::classify(context.arn(entry.value), entry.value);
                 if (client.kind != connect::ClientKind::clientid_variable) {
@@ -41,7 +35,7 @@ public:
                                 "use 'client/${{iot:Connection.Thing.ThingName}}' with \"Bool\": "
                                 "{{\"iot:Connection.Thing.IsAttached\": \"true\"}} (spec §6.2, variables §4)",
                                 entry.value))
-                    .fix = statement_fix();
+                    .fix = fix.get();
             }
         }
     }

@@ -20,4 +20,23 @@ namespace iotpolicy::lint::connect {
 /// client ID with other text around a wildcard, not NotResource), and the insertion point is plain JSON.
 std::optional<Fix> thing_binding_fix(const SourceFile& source, const Statement& statement);
 
+/// thing_binding_fix for one statement, built when its first entry is reported (most statements report none).
+class LazyThingBindingFix {
+public:
+    LazyThingBindingFix(const SourceFile& source, const Statement& statement)
+        : m_source(source), m_statement(statement) {}
+
+    const std::optional<Fix>& get() {
+        if (!m_fix) {
+            m_fix = thing_binding_fix(m_source, m_statement);
+        }
+        return *m_fix;
+    }
+
+private:
+    const SourceFile& m_source;
+    const Statement& m_statement;
+    std::optional<std::optional<Fix>> m_fix;
+};
+
 }  // namespace iotpolicy::lint::connect
