@@ -26,6 +26,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
+#include "src/support/find_any_of.hpp"
 
 namespace iotpolicy::lint {
 
@@ -45,7 +46,7 @@ std::string_view part(const ArnSite& site, Span range) {
     return site.text.substr(range.begin, range.end - range.begin);
 }
 
-bool is_literal(std::string_view value) { return value.find_first_of("*?$") == std::string_view::npos; }
+bool is_literal(std::string_view value) { return detail::find_any_of(value, "*?$") == std::string_view::npos; }
 
 /// A value and how many ARNs name it, in order of first appearance.
 struct Tally {

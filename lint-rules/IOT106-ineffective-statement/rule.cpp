@@ -30,6 +30,7 @@
 #include "iotpolicy/wildcard.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/statement_reach.hpp"
+#include "src/support/find_any_of.hpp"
 
 namespace iotpolicy::lint {
 
@@ -118,7 +119,7 @@ private:
         for (const Spanned<std::string>& entry : deny.resource->values) {
             const ParsedArn& parsed = context.arn(entry.value);
             if (parsed.kind != ArnResourceKind::topicfilter || !parsed.problems.empty() ||
-                entry.value.find_first_of("+#", parsed.parts.resource_name.begin) != std::string::npos) {
+                detail::find_any_of(entry.value, "+#", parsed.parts.resource_name.begin) != std::string::npos) {
                 continue;  // other types, malformed ARNs (IOT103), literal MQTT wildcards (IOT105)
             }
             const Statement* wider_statement = nullptr;

@@ -25,6 +25,7 @@
 #include "iotpolicy/arn.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/statement_reach.hpp"
+#include "src/support/find_any_of.hpp"
 
 namespace iotpolicy::lint {
 
@@ -59,11 +60,9 @@ bool covers(const Statement& outer, const Statement& inner) {
 
 /// An Action entry other rules report or that names nothing known (IOT101).
 bool action_entry_left_out(std::string_view entry) {
-    bool named = false;
-    reach::for_each_request_action([&](std::string_view name, const reach::ActionTypes&) {
-        named = named || reach::names_action(entry, name);
-    });
-    return !named;
+    const auto actions = reach::request_actions();
+    return std::none_of(actions.begin(), actions.end(),
+                        [&](const reach::RequestAction& action) { return reach::names_action(entry, action.name); });
 }
 
 /// A Resource entry IOT103 (malformed) or IOT105 ('+'/'#' in a topic name) reports.
@@ -74,7 +73,7 @@ bool resource_entry_left_out(const RuleContext& context, const std::string& entr
     }
     return !parsed.problems.empty() ||
            ((parsed.kind == ArnResourceKind::topic || parsed.kind == ArnResourceKind::topicfilter) &&
-            entry.find_first_of("+#", parsed.parts.resource_name.begin) != std::string_view::npos);
+            detail::find_any_of(entry, "+#", parsed.parts.resource_name.begin) != std::string_view::npos);
 }
 
 class RedundantStatement final : public Rule {

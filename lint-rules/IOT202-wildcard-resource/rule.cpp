@@ -26,7 +26,7 @@
 
 #include "iotpolicy/arn.hpp"
 #include "iotpolicy/catalog.hpp"
-#include "src/lint/allowed_actions.hpp"
+#include "src/lint/action_coverage.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/topic_scope.hpp"
 #include "src/support/suggest.hpp"
@@ -50,7 +50,7 @@ bool counts_as_data_plane(const Action& action) {
 /// The data-plane actions of catalog.hpp that the statement's Action or NotAction allows; the legacy iot: spellings
 /// of the job actions count too (spec §6.2, actions-and-resources.md §10).
 std::vector<const Action*> allowed_actions(const ElementList& list) {
-    return allowed_catalog_actions(AllowedActions(list), counts_as_data_plane);
+    return reached_catalog_actions(ActionMatcher(list), counts_as_data_plane);
 }
 
 bool has_is_attached_condition(const Statement& statement) {

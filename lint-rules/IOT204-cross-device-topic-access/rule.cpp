@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 
 #include "iotpolicy/catalog.hpp"
-#include "src/lint/allowed_actions.hpp"
+#include "src/lint/action_coverage.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
 #include "src/lint/topic_scope.hpp"
@@ -98,7 +98,7 @@ private:
             return;
         }
         if (!granted) {
-            granted = allowed_catalog_actions(AllowedActions(*statement.action), reaches_devices);
+            granted = reached_catalog_actions(ActionMatcher(*statement.action), reaches_devices);
         }
         const std::string_view type = arn_resource_kind_name(entry->kind);
         std::vector<const Action*> on_type;

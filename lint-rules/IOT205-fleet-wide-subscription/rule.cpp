@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "iotpolicy/arn.hpp"
-#include "src/lint/allowed_actions.hpp"
+#include "src/lint/action_coverage.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
 #include "src/lint/topic_scope.hpp"
@@ -31,7 +31,7 @@ namespace {
 /// when there is none.
 std::string_view overlapping_receive(const RuleContext& context, std::string_view literal) {
     for (const Statement& statement : context.statements()) {
-        if (!is_allow_on_listed_resources(statement) || !AllowedActions(*statement.action).allows("iot:Receive")) {
+        if (!is_allow_on_listed_resources(statement) || !ActionMatcher(*statement.action).reaches("iot:Receive")) {
             continue;
         }
         for (const Spanned<std::string>& value : statement.resource->values) {
@@ -65,7 +65,7 @@ public:
                                         const ScopedEntry& entry) {
                                         if (&statement != last) {  // the actions, read once per statement
                                             last = &statement;
-                                            subscribes = AllowedActions(*statement.action).allows("iot:Subscribe");
+                                            subscribes = ActionMatcher(*statement.action).reaches("iot:Subscribe");
                                         }
                                         if (subscribes) {
                                             report(context, value, entry);

@@ -16,9 +16,10 @@
 #include <fmt/format.h>
 
 #include "iotpolicy/arn.hpp"
-#include "src/lint/allowed_actions.hpp"
+#include "src/lint/action_coverage.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/topic_scope.hpp"
+#include "src/support/find_any_of.hpp"
 
 namespace iotpolicy::lint {
 
@@ -31,8 +32,8 @@ struct Granted {
 };
 
 Granted granted_actions(const ElementList& list) {
-    const AllowedActions allowed(list);
-    return {allowed.allows("iot:Publish"), allowed.allows("iot:Subscribe"), allowed.allows("iot:RetainPublish")};
+    const ActionMatcher allowed(list);
+    return {allowed.reaches("iot:Publish"), allowed.reaches("iot:Subscribe"), allowed.reaches("iot:RetainPublish")};
 }
 
 class ReservedTopicAccess final : public Rule {
@@ -75,7 +76,7 @@ private:
             return;
         }
         if (const auto thing = partial_thing_wildcard(name)) {
-            const std::string_view literal = thing->substr(0, thing->find_first_of("*?"));
+            const std::string_view literal = thing->substr(0, detail::find_any_of(*thing, "*?"));
             context.report(RuleId::IOT207, Severity::error, value.span,
                            fmt::format("'{}/{}' lets any device holding this policy use {} on the reserved shadow "
                                        "and job topics of every thing whose name matches '{}' (all that start with "

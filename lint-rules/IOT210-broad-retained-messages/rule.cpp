@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 
 #include "iotpolicy/arn.hpp"
-#include "src/lint/allowed_actions.hpp"
+#include "src/lint/action_coverage.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
 #include "src/lint/topic_scope.hpp"
@@ -48,8 +48,8 @@ public:
                 }
                 if (&statement != last) {  // the actions, read once per statement
                     last = &statement;
-                    const AllowedActions allowed(*statement.action);
-                    grants = {allowed.allows("iot:RetainPublish"), allowed.allows("iot:GetRetainedMessage")};
+                    const ActionMatcher allowed(*statement.action);
+                    grants = {allowed.reaches("iot:RetainPublish"), allowed.reaches("iot:GetRetainedMessage")};
                 }
                 if (grants.retain_publish || grants.get_retained) {
                     report(context, grants, value, entry);

@@ -28,6 +28,10 @@ public:
                                            problem.message, outcome));
             }
             for (const TemplateSegment& segment : tmpl.segments()) {
+                if (segment.kind != SegmentKind::default_variable &&
+                    segment.kind != SegmentKind::parenthesised_escape) {
+                    continue;  // mapping a range back to the source walks the token: only for a finding
+                }
                 const Span span = source_range(context.source(), site.token, segment.range);
                 if (segment.kind == SegmentKind::default_variable) {
                     context.report(

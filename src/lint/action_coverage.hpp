@@ -1,6 +1,7 @@
 // Which actions an Action or NotAction list reaches, and the resource forms those actions are checked against
 // (actions-and-resources.md §3, §4, §10, §11; spec §3.1). Shared by the rules that judge a statement's resources
-// by its actions (IOT102 action-resource-mismatch).
+// by its actions (IOT102 action-resource-mismatch) and the least-privilege rules that ask what an Allow grants
+// (IOT202, IOT203, IOT204, IOT205, IOT207, IOT208, IOT209, IOT210).
 //
 // A list reaches an action when one of its entries matches the action's name, compared ignoring ASCII case with
 // `*`/`?` as wildcards (spec §3.1); under NotAction, when none does. Besides the catalog's actions:
@@ -72,36 +73,22 @@ inline FormMask forms_of(const catalog::Action& action) {
     return mask;
 }
 
-/// An Action or NotAction list compiled once: which names it reaches.
+/// An Action or NotAction list compiled once: which names it reaches. Only the entries with `*` or `?` are
+/// compiled; the others (most of them) are compared directly, which is what their pattern would do.
 class ActionMatcher {
 public:
     explicit ActionMatcher(const ElementList& list) : m_list(list) {
         for (const Spanned<std::string>& entry : list.values) {
-            const std::string_view text = entry.value;
-            const std::size_t colon = text.find(':');
-            if (!has_wildcard(text)) {
-                m_greengrass_named = m_greengrass_named ||
-                                     (colon != std::string_view::npos &&
-                                      detail::equals_ignoring_case(text.substr(0, colon), "greengrass"));
-                continue;
+            if (has_wildcard(entry.value)) {
+                m_patterns.push_back(WildcardPattern::compile(entry.value));
             }
-            m_patterns.push_back(WildcardPattern::compile(text));
-            // The pattern can match some greengrass: name when it matches one with its own name part ("*",
-            // "*:Discover", "g*"); a pattern without ':' is tried against the bare prefix.
-            const std::string subject =
-                "greengrass:" + std::string(colon == std::string_view::npos ? "" : text.substr(colon + 1));
-            m_greengrass_named = m_greengrass_named || m_patterns.back().matches(subject, Case::insensitive);
         }
     }
 
     /// Whether the list reaches the action called `name` (spec §3.1: case-insensitive, wildcards).
     bool reaches(std::string_view name) const { return named(name) != m_list.negated; }
 
-    /// Whether the list reaches greengrass: actions: under Action, when an entry can match some greengrass: name;
-    /// under NotAction, unless an entry matches them all ("greengrass:*", "*").
-    bool reaches_greengrass() const { return m_list.negated ? !named("greengrass:*") : m_greengrass_named; }
-
-private:
+    /// Whether an entry of the list matches `name`, whatever Action or NotAction says about it.
     bool named(std::string_view name) const {
         const bool plain = std::any_of(m_list.values.begin(), m_list.values.end(), [&](const Spanned<std::string>& e) {
             return detail::equals_ignoring_case(e.value, name);
@@ -111,10 +98,61 @@ private:
                });
     }
 
+    /// True when the list is a NotAction.
+    bool negated() const { return m_list.negated; }
+
+    /// Whether the list reaches greengrass: actions: under Action, when an entry can match some greengrass: name;
+    /// under NotAction, unless an entry matches them all ("greengrass:*", "*").
+    bool reaches_greengrass() const { return m_list.negated ? !named("greengrass:*") : greengrass_named(); }
+
+private:
+    /// An entry names a greengrass: action, or is a pattern that matches one with its own name part ("*",
+    /// "*:Discover", "g*"; a pattern without ':' is tried against the bare prefix).
+    bool greengrass_named() const {
+        auto pattern = m_patterns.begin();
+        for (const Spanned<std::string>& entry : m_list.values) {
+            const std::string_view text = entry.value;
+            const std::size_t colon = text.find(':');
+            if (!has_wildcard(text)) {
+                if (colon != std::string_view::npos &&
+                    detail::equals_ignoring_case(text.substr(0, colon), "greengrass")) {
+                    return true;
+                }
+                continue;
+            }
+            const std::string subject =
+                "greengrass:" + std::string(colon == std::string_view::npos ? "" : text.substr(colon + 1));
+            if ((pattern++)->matches(subject, Case::insensitive)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     const ElementList& m_list;
-    std::vector<WildcardPattern> m_patterns;  // the entries with `*` or `?`
-    bool m_greengrass_named = false;
+    std::vector<WildcardPattern> m_patterns;  // the entries with `*` or `?`, in list order
 };
+
+/// The catalog actions for which `keep(const catalog::Action&)` holds and that the list allows: under Action,
+/// named by their canonical name or a legacy `iot:` spelling of the job actions (spec §6.2,
+/// actions-and-resources.md §10); under NotAction, named by neither.
+template <typename Keep>
+std::vector<const catalog::Action*> reached_catalog_actions(const ActionMatcher& matcher, Keep&& keep) {
+    std::vector<const catalog::Action*> result;
+    for (const catalog::Action& action : catalog::actions()) {
+        if (!keep(action)) {
+            continue;
+        }
+        bool matched = matcher.named(action.name);
+        for (const catalog::LegacyActionName& legacy : catalog::legacy_action_names()) {
+            matched = matched || (legacy.alias_of == &action && matcher.named(legacy.name));
+        }
+        if (matched != matcher.negated()) {
+            result.push_back(&action);
+        }
+    }
+    return result;
+}
 
 /// Calls `visit(name, forms)` for every action `matcher` reaches, in the catalog's order, then the unlisted
 /// data-plane APIs and greengrass: (see the header comment). A legacy name is visited under its alias's name.

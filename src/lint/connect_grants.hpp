@@ -21,6 +21,7 @@
 #include "iotpolicy/policy_variable.hpp"
 #include "iotpolicy/source.hpp"
 #include "iotpolicy/wildcard.hpp"
+#include "src/lint/action_coverage.hpp"
 #include "src/lint/string_spans.hpp"
 #include "src/support/suggest.hpp"
 
@@ -28,10 +29,7 @@ namespace iotpolicy::lint::connect {
 
 /// True when `list` (Action or NotAction) covers iot:Connect, case-insensitively (spec §3.1).
 inline bool grants_connect(const ElementList& list) {
-    const bool named = std::any_of(list.values.begin(), list.values.end(), [](const Spanned<std::string>& v) {
-        return WildcardPattern::compile(v.value).matches("iot:Connect", Case::insensitive);
-    });
-    return named != list.negated;
+    return ActionMatcher(list).reaches("iot:Connect");
 }
 
 /// True when the statement has `"Bool": {"iot:Connection.Thing.IsAttached": "true"}` (no IfExists, no set

@@ -158,54 +158,60 @@ inline Span statement_anchor(const Statement& statement) {
 
 // --- Request actions and resource types ----------------------------------------------------------------------
 
-/// The resource types one request action is checked against; `any` when it is not a per-resource ARN (`*`, a
-/// `*` reading, or none given), so that any entry may be what it is checked against.
-struct ActionTypes {
-    const catalog::Action* action = nullptr;  // null for an unlisted data-plane API
-    std::string_view unlisted_type;           // an unlisted API's type word
-    bool any = false;
+/// The resource types entries are told apart by, one bit each in a mask.
+inline constexpr std::array k_kinds{ArnResourceKind::client, ArnResourceKind::topic, ArnResourceKind::topicfilter,
+                                    ArnResourceKind::thing, ArnResourceKind::rolealias};
 
-    /// An entry of `kind` can match requests of this action.
-    bool accepts(ArnResourceKind kind) const {
-        const std::string_view word = arn_resource_kind_name(kind);
-        if (any) {
-            return true;
-        }
-        if (action == nullptr) {
-            return unlisted_type == word;
-        }
-        // Named shadows (the pseudo type "thingshadow") are thing/<thing>/<shadow> ARNs (actions §4.3).
-        const auto names = [&](const catalog::ResourceType* type) {
-            return type->name == word || (type->name == "thingshadow" && kind == ArnResourceKind::thing);
-        };
-        return names(action->resource_type) ||
-               std::any_of(action->alternate_resource_types.begin(), action->alternate_resource_types.end(), names);
-    }
-};
-
-inline ActionTypes types_of(const catalog::Action& action) {
-    const bool any = action.is_resource_less() ||
-                     std::any_of(action.alternate_resource_types.begin(), action.alternate_resource_types.end(),
-                                 [](const catalog::ResourceType* type) { return type->any_resource; });
-    return {&action, {}, any};
+inline unsigned kind_bit(ArnResourceKind kind) {
+    const auto at = std::find(k_kinds.begin(), k_kinds.end(), kind);
+    return at == k_kinds.end() ? 0U : 1U << static_cast<unsigned>(at - k_kinds.begin());
 }
 
-/// Calls `visit(std::string_view name, const ActionTypes&)` for every action a request can name (spec §2.2,
-/// actions-and-resources.md §10): the catalog's policy actions, their legacy `iot:` spellings, and the data-plane
-/// APIs not listed as policy actions.
-template <typename Visit>
-void for_each_request_action(Visit&& visit) {
-    for (const catalog::Action& action : catalog::actions()) {
-        visit(action.name, types_of(action));
-    }
-    for (const catalog::LegacyActionName& legacy : catalog::legacy_action_names()) {
-        visit(legacy.name, types_of(*legacy.alias_of));
-    }
-    for (const catalog::UnlistedDataPlaneApi& api : catalog::unlisted_data_plane_apis()) {
-        const ActionTypes types{nullptr, api.resource_type ? api.resource_type->name : std::string_view(),
-                                api.resource_type == nullptr || api.resource_type->any_resource};
-        visit(api.name, types);
-    }
+/// An action a request can name, and the k_kinds mask of the Resource entries that can match its requests: every
+/// kind when it is not checked against a per-resource ARN (`*`, a `*` reading, or none given).
+struct RequestAction {
+    std::string_view name;
+    unsigned kinds = 0;
+};
+
+/// Every action a request can name (spec §2.2, actions-and-resources.md §10): the catalog's policy actions, their
+/// legacy `iot:` spellings, and the data-plane APIs not listed as policy actions. Built once: IOT106 and IOT107
+/// walk it for every Action entry.
+inline std::span<const RequestAction> request_actions() {
+    static const std::vector<RequestAction> k_actions = [] {
+        constexpr unsigned k_every_kind = (1U << k_kinds.size()) - 1U;
+        const auto catalog_kinds = [&](const catalog::Action& action) {
+            const bool any = action.is_resource_less() ||
+                             std::any_of(action.alternate_resource_types.begin(),
+                                         action.alternate_resource_types.end(),
+                                         [](const catalog::ResourceType* type) { return type->any_resource; });
+            if (any) {
+                return k_every_kind;
+            }
+            unsigned kinds = 0;
+            // Named shadows (the pseudo type "thingshadow") are thing/<thing>/<shadow> ARNs (actions §4.3).
+            const auto add = [&](const catalog::ResourceType* type) {
+                kinds |= type->name == "thingshadow" ? kind_bit(ArnResourceKind::thing)
+                                                     : kind_bit(arn_resource_kind(type->name));
+            };
+            add(action.resource_type);
+            std::for_each(action.alternate_resource_types.begin(), action.alternate_resource_types.end(), add);
+            return kinds;
+        };
+        std::vector<RequestAction> actions;
+        for (const catalog::Action& action : catalog::actions()) {
+            actions.push_back({action.name, catalog_kinds(action)});
+        }
+        for (const catalog::LegacyActionName& legacy : catalog::legacy_action_names()) {
+            actions.push_back({legacy.name, catalog_kinds(*legacy.alias_of)});
+        }
+        for (const catalog::UnlistedDataPlaneApi& api : catalog::unlisted_data_plane_apis()) {
+            const bool any = api.resource_type == nullptr || api.resource_type->any_resource;
+            actions.push_back({api.name, any ? k_every_kind : kind_bit(arn_resource_kind(api.resource_type->name))});
+        }
+        return actions;
+    }();
+    return k_actions;
 }
 
 /// The resource type every request a Resource entry matches must have, when that is certain: a well-formed ARN
@@ -282,15 +288,6 @@ inline std::vector<const Statement*> overriding_denies(const Statement& allow, s
     return used;
 }
 
-/// The resource types entries are told apart by, one bit each in a mask.
-inline constexpr std::array k_kinds{ArnResourceKind::client, ArnResourceKind::topic, ArnResourceKind::topicfilter,
-                                    ArnResourceKind::thing, ArnResourceKind::rolealias};
-
-inline unsigned kind_bit(ArnResourceKind kind) {
-    const auto at = std::find(k_kinds.begin(), k_kinds.end(), kind);
-    return at == k_kinds.end() ? 0U : 1U << static_cast<unsigned>(at - k_kinds.begin());
-}
-
 /// The types a statement's actions are checked against, and the types of its Resource entries (k_kinds masks).
 struct TypeMismatch {
     unsigned wanted = 0;
@@ -310,24 +307,19 @@ inline std::optional<TypeMismatch> type_mismatch(const RuleContext& context, con
         found.resources |= kind_bit(*kind);
     }
     bool named = false;
-    bool reaches = false;
     for (const Spanned<std::string>& entry : statement.action->values) {
-        for_each_request_action([&](std::string_view name, const ActionTypes& types) {
-            // Once one action meets one entry the answer is known; the catalog walk has no early exit.
-            if (reaches || !names_action(entry.value, name)) {
-                return;
+        for (const RequestAction& action : request_actions()) {
+            if (!names_action(entry.value, action.name)) {
+                continue;
             }
             named = true;
-            // A resource-less action accepts every kind, so it always reaches.
-            for (const ArnResourceKind kind : k_kinds) {
-                if (types.accepts(kind)) {
-                    found.wanted |= kind_bit(kind);
-                    reaches = reaches || (found.resources & kind_bit(kind)) != 0;
-                }
+            found.wanted |= action.kinds;
+            if ((found.wanted & found.resources) != 0) {
+                return std::nullopt;  // one action meets one entry: the statement can apply
             }
-        });
+        }
     }
-    if (!named || reaches) {
+    if (!named) {
         return std::nullopt;
     }
     return found;

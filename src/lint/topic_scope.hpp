@@ -21,6 +21,7 @@
 #include "iotpolicy/arn.hpp"
 #include "iotpolicy/ast.hpp"
 #include "src/lint/rule.hpp"
+#include "src/support/find_any_of.hpp"
 #include "src/support/suggest.hpp"
 
 namespace iotpolicy::lint {
@@ -113,7 +114,7 @@ inline std::optional<std::string_view> partial_thing_wildcard(std::string_view n
     }
     std::string_view thing = name.substr(prefix.size());
     thing = thing.substr(0, thing.find('/'));
-    const std::size_t wildcard = thing.find_first_of("*?");
+    const std::size_t wildcard = detail::find_any_of(thing, "*?");
     if (wildcard == std::string_view::npos || wildcard == 0 || thing.starts_with("${") || thing.front() == '+' ||
         thing.front() == '#') {
         return std::nullopt;
@@ -195,7 +196,7 @@ private:
                                           : starts_with_ignoring_case(rest, k_client_id)       ? k_client_id
                                                                                                : std::string_view();
         if (variable.empty() || (rest.size() > variable.size() && rest[variable.size()] != '/') || prefix.empty() ||
-            !prefix.ends_with('/') || prefix.find_first_of("*?+#") != std::string_view::npos) {
+            !prefix.ends_with('/') || detail::find_any_of(prefix, "*?+#") != std::string_view::npos) {
             return;
         }
         add_anchor(prefix, variable);

@@ -4,6 +4,7 @@
 // never substituted; that is IOT302's business, not these rules'.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -98,14 +99,21 @@ inline long unicode_escape(std::string_view raw, std::size_t at) {
 /// them the escapes are walked: `\n` is one decoded byte, `\u00e9` two, a surrogate pair four.
 inline Span source_range(const SourceFile& source, Span token, Span range) {
     const std::string_view raw = source.text().substr(token.begin, token.end - token.begin);
+    const auto direct = [&]() -> Span {
+        if (token.begin + 1 + range.end > token.end) return token;
+        return {token.begin + 1 + range.begin, token.begin + 1 + range.end};
+    };
+    // Nearly every token is ASCII without escapes: one pass tells, and then the bytes map one to one.
+    if (std::all_of(raw.begin(), raw.end(), [](char c) { return c != '\\' && static_cast<unsigned char>(c) < 0x80; })) {
+        return direct();
+    }
     // Invalid UTF-8 decodes as U+FFFD (three bytes for one): positions after it cannot be mapped, so the whole
     // string is reported.
     for (std::size_t at = 0; at < raw.size(); at += detail::utf8_step(raw, at)) {
         if (detail::utf8_sequence_length(raw, at) == 0) return token;
     }
     if (raw.size() < 2 || raw.find('\\') == std::string_view::npos) {
-        if (token.begin + 1 + range.end > token.end) return token;
-        return {token.begin + 1 + range.begin, token.begin + 1 + range.end};
+        return direct();
     }
     const auto source_offset = [&](std::uint32_t decoded) -> std::uint32_t {
         std::size_t at = 1;  // after the opening quote

@@ -53,15 +53,52 @@ constexpr bool unresolved_rules_in_enum_order() {
 }
 static_assert(unresolved_rules_in_enum_order(), "unresolved_rule() indexes the table by UnresolvedRule");
 
-/// The entry of `table` whose `key` equals `name` ignoring ASCII case, by binary search over `order`.
-template <typename Entry, std::size_t N, std::size_t M, typename Key>
-const Entry* find_folded(const std::array<Entry, N>& table, const std::array<std::uint16_t, M>& order,
-                         std::string_view name, Key key) {
+/// The indices of `table` sorted by `key` byte for byte, built at compile time: the exact-spelling index that
+/// lookups try before the folded one, since documents almost always spell names as the catalog does and an
+/// exact comparison is a memcmp where the folded one folds every byte (the linter looks names up per `${…}`,
+/// per Action entry and per condition key).
+template <typename Entry, std::size_t N, typename Key>
+constexpr std::array<std::uint16_t, N> exact_index(const std::array<Entry, N>& table, Key key) {
+    std::array<std::uint16_t, N> order{};
+    for (std::size_t i = 0; i < N; ++i) {
+        order[i] = static_cast<std::uint16_t>(i);
+    }
+    std::sort(order.begin(), order.end(),
+              [&](std::uint16_t a, std::uint16_t b) { return key(table[a]) < key(table[b]); });
+    return order;
+}
+
+constexpr auto k_actions_by_name = exact_index(k_actions, k_name);
+constexpr auto k_legacy_action_names_by_name = exact_index(k_legacy_action_names, k_name);
+constexpr auto k_unlisted_data_plane_apis_by_name = exact_index(k_unlisted_data_plane_apis, k_name);
+constexpr auto k_condition_context_keys_by_name = exact_index(k_condition_context_keys, k_key);
+constexpr auto k_policy_variables_by_name = exact_index(k_policy_variables, k_name);
+constexpr auto k_condition_operators_by_name = exact_index(k_condition_operators, k_name);
+
+/// The entry of `table` whose `key` is `name` byte for byte, by binary search over `order` (an exact_index).
+template <typename Entry, std::size_t N, typename Key>
+const Entry* find_exact(const std::array<Entry, N>& table, const std::array<std::uint16_t, N>& order,
+                        std::string_view name, Key key) {
     const auto it = std::lower_bound(order.begin(), order.end(), name,
+                                     [&](std::uint16_t index, std::string_view wanted) {
+                                         return key(table[index]) < wanted;
+                                     });
+    return it != order.end() && key(table[*it]) == name ? &table[*it] : nullptr;
+}
+
+/// The entry of `table` whose `key` equals `name` ignoring ASCII case: the exact spelling by `exact`, else by
+/// binary search over `folded`.
+template <typename Entry, std::size_t N, std::size_t M, typename Key>
+const Entry* find_folded(const std::array<Entry, N>& table, const std::array<std::uint16_t, N>& exact,
+                         const std::array<std::uint16_t, M>& folded, std::string_view name, Key key) {
+    if (const Entry* entry = find_exact(table, exact, name, key)) {
+        return entry;
+    }
+    const auto it = std::lower_bound(folded.begin(), folded.end(), name,
                                      [&](std::uint16_t index, std::string_view wanted) {
                                          return folded_less(key(table[index]), wanted);
                                      });
-    if (it == order.end() || !detail::equals_ignoring_case(key(table[*it]), name)) {
+    if (it == folded.end() || !detail::equals_ignoring_case(key(table[*it]), name)) {
         return nullptr;
     }
     return &table[*it];
@@ -162,7 +199,7 @@ std::span<const std::string_view> action_names() {
 }
 
 const Action* find_action(std::string_view name) {
-    return find_folded(k_actions, k_actions_by_folded_name, name, k_name);
+    return find_folded(k_actions, k_actions_by_name, k_actions_by_folded_name, name, k_name);
 }
 
 std::span<const LegacyActionName> legacy_action_names() {
@@ -170,7 +207,8 @@ std::span<const LegacyActionName> legacy_action_names() {
 }
 
 const LegacyActionName* find_legacy_action_name(std::string_view name) {
-    return find_folded(k_legacy_action_names, k_legacy_action_names_by_folded_name, name, k_name);
+    return find_folded(k_legacy_action_names, k_legacy_action_names_by_name, k_legacy_action_names_by_folded_name,
+                       name, k_name);
 }
 
 std::span<const UnlistedDataPlaneApi> unlisted_data_plane_apis() {
@@ -178,7 +216,8 @@ std::span<const UnlistedDataPlaneApi> unlisted_data_plane_apis() {
 }
 
 const UnlistedDataPlaneApi* find_unlisted_data_plane_api(std::string_view name) {
-    return find_folded(k_unlisted_data_plane_apis, k_unlisted_data_plane_apis_by_folded_name, name, k_name);
+    return find_folded(k_unlisted_data_plane_apis, k_unlisted_data_plane_apis_by_name,
+                       k_unlisted_data_plane_apis_by_folded_name, name, k_name);
 }
 
 std::span<const Note> effective_action_prefixes() {
@@ -190,7 +229,8 @@ std::span<const ConditionContextKey> condition_context_keys() {
 }
 
 const ConditionContextKey* find_condition_context_key(std::string_view key) {
-    return find_folded(k_condition_context_keys, k_condition_context_keys_by_folded_name, key, k_key);
+    return find_folded(k_condition_context_keys, k_condition_context_keys_by_name,
+                       k_condition_context_keys_by_folded_name, key, k_key);
 }
 
 std::span<const std::string_view> arn_partitions() {
@@ -222,18 +262,19 @@ const PolicyVariable* find_policy_variable(std::string_view name) {
 }
 
 const PolicyVariable* find_policy_variable_ignoring_case(std::string_view name) {
-    return find_folded(k_policy_variables, k_policy_variables_by_folded_name, name, k_name);
+    return find_folded(k_policy_variables, k_policy_variables_by_name, k_policy_variables_by_folded_name, name, k_name);
 }
 
 std::optional<VariableMatch> match_policy_variable(std::string_view name) {
     // A catalog name with a parameter ("...Attributes[attributeName]") is a template: it is matched as a pattern,
     // so its parameter is reported like any other.
+    const auto* exact = find_exact(k_policy_variables, k_policy_variables_by_name, name, k_name);
+    if (exact != nullptr && exact->name_pattern.kind == ParameterKind::none) {
+        return VariableMatch{.variable = exact, .parameter = {}, .index = 0, .canonical_spelling = true};
+    }
     const auto* whole = find_policy_variable_ignoring_case(name);
     if (whole != nullptr && whole->name_pattern.kind != ParameterKind::none) {
         whole = nullptr;
-    }
-    if (whole != nullptr && whole->name == name) {
-        return VariableMatch{.variable = whole, .parameter = {}, .index = 0, .canonical_spelling = true};
     }
     auto patterned = match_patterned(name);
     if (patterned && patterned->canonical_spelling) {
@@ -311,7 +352,8 @@ const ConditionOperator* find_condition_operator(std::string_view name) {
 }
 
 const ConditionOperator* find_condition_operator_ignoring_case(std::string_view name) {
-    return find_folded(k_condition_operators, k_condition_operators_by_folded_name, name, k_name);
+    return find_folded(k_condition_operators, k_condition_operators_by_name, k_condition_operators_by_folded_name,
+                       name, k_name);
 }
 
 std::span<const Note> operator_form_notes() {

@@ -150,8 +150,11 @@ bool same_text(std::string_view a, std::string_view b, Case letter_case) {
     if (a.size() != b.size()) {
         return false;
     }
+    if (letter_case == Case::sensitive) {
+        return a == b;
+    }
     for (std::size_t k = 0; k < a.size(); ++k) {
-        if (a[k] != b[k] && (letter_case == Case::sensitive || fold(a[k]) != fold(b[k]))) {
+        if (a[k] != b[k] && fold(a[k]) != fold(b[k])) {
             return false;
         }
     }
@@ -184,19 +187,17 @@ std::size_t literal_suffix_length(std::string_view pattern) {
 }  // namespace
 
 bool pattern_includes(std::string_view sub, std::string_view super, Case letter_case) {
-    // The DP pairs super's literal prefix token for token with equal literals of sub (no other token of sub can
-    // pair with a literal), so sub must start with the same bytes, which are then literals in sub too. Checking
-    // that first rejects most pairs before anything is allocated, and the DP runs on what follows (the prefix
-    // ends before an ASCII byte of super, so at a character boundary of both).
-    std::size_t prefix = literal_prefix_length(super);
-    if (sub.size() < prefix || !same_text(sub.substr(0, prefix), super.substr(0, prefix), letter_case)) {
-        return false;
-    }
-    // Likewise at the end: super's literal tail pairs with sub's last tokens, which must be the same literals.
-    // Resource entries of one list share long prefixes and differ at the end, so this rejects most of the rest.
+    // The DP pairs super's literal tail token for token with sub's last tokens, which must be the same literals;
+    // likewise at the start. Checking both first rejects most pairs before anything is allocated, and the DP
+    // runs on what follows the prefix (which ends before an ASCII byte of super, so at a character boundary of
+    // both). The tail goes first: entries of one list share long prefixes and differ at the end.
     const std::size_t suffix = literal_suffix_length(super);
     if (sub.size() < suffix ||
         !same_text(sub.substr(sub.size() - suffix), super.substr(super.size() - suffix), letter_case)) {
+        return false;
+    }
+    std::size_t prefix = literal_prefix_length(super);
+    if (sub.size() < prefix || !same_text(sub.substr(0, prefix), super.substr(0, prefix), letter_case)) {
         return false;
     }
     // A '$' that ends the prefix may open `${` or `$(` in sub: leave it to the tokenizer of both.
