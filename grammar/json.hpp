@@ -14,7 +14,7 @@ namespace pegtl = tao::pegtl;
 
 // --- Between tokens ---------------------------------------------------------------------------------------
 struct byte_order_mark : pegtl::string<'\xEF', '\xBB', '\xBF'> {};                      // recovered: not JSON text
-struct whitespace : pegtl::one<' ', '\t', '\n', '\r'> {};
+struct whitespace : pegtl::plus<pegtl::one<' ', '\t', '\n', '\r'>> {};                // a run per rule call
 struct line_comment : pegtl::seq<pegtl::two<'/'>, pegtl::until<pegtl::eolf>> {};     // recovered: not JSON
 struct block_comment_end : pegtl::string<'*', '/'> {};
 struct block_comment_body : pegtl::until<block_comment_end> {};                       // error point
