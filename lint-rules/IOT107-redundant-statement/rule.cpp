@@ -37,11 +37,9 @@ bool covers(const Statement& outer, const Statement& inner) {
     if (!outer.conditions.empty() && !reach::same_conditions(outer, inner)) {
         return false;
     }
-    if (allow && !reach::statement_variables_within(outer, inner)) {
-        return false;
-    }
     const auto& outer_actions = outer.action->values;
     const auto& outer_resources = outer.resource->values;
+    // The variable check last: it walks every string of both statements, and most pairs fail on their actions.
     return std::all_of(inner.action->values.begin(), inner.action->values.end(),
                        [&](const Spanned<std::string>& a) {
                            return std::any_of(outer_actions.begin(), outer_actions.end(),
@@ -55,14 +53,18 @@ bool covers(const Statement& outer, const Statement& inner) {
                                               [&](const Spanned<std::string>& b) {
                                                   return reach::resource_includes(a.value, b.value, allow);
                                               });
-                       });
+                       }) &&
+           (!allow || reach::statement_variables_within(outer, inner));
 }
 
 /// An Action entry other rules report or that names nothing known (IOT101).
 bool action_entry_left_out(std::string_view entry) {
-    const auto actions = reach::request_actions();
-    return std::none_of(actions.begin(), actions.end(),
-                        [&](const reach::RequestAction& action) { return reach::names_action(entry, action.name); });
+    bool named = false;
+    reach::for_each_named_request_action(entry, [&](const reach::RequestAction&) {
+        named = true;
+        return false;
+    });
+    return !named;
 }
 
 /// A Resource entry IOT103 (malformed) or IOT105 ('+'/'#' in a topic name) reports.

@@ -229,12 +229,29 @@ inline std::optional<ArnResourceKind> certain_kind(const ParsedArn& parsed, std:
 /// `entry` (an Action value) names request action `name`: case-insensitively, `*` and `?` as wildcards (§3.1).
 /// A name has no wildcard, so matching it is the inclusion of the one-string pattern `name` in `entry`; that
 /// needs no compiled pattern (action names hold no `${` or `$(`, so the opaque tokens change nothing).
-inline bool names_action(std::string_view entry, std::string_view name) {
+/// `wildcard` is has_wildcard(entry), for callers that try one entry against many names.
+inline bool names_action(std::string_view entry, bool wildcard, std::string_view name) {
     // Most entries name one action: compared directly, which is what the inclusion would find, for far less.
-    if (!has_wildcard(entry)) {
+    if (!wildcard) {
         return detail::equals_ignoring_case(entry, name);
     }
     return pattern_includes(name, entry, Case::insensitive);
+}
+
+inline bool names_action(std::string_view entry, std::string_view name) {
+    return names_action(entry, has_wildcard(entry), name);
+}
+
+/// Calls `visit(const RequestAction&)` for each request action Action entry `entry` names (names_action), in
+/// request_actions() order, until `visit` returns false. The entry is looked at once, not once per action.
+template <typename Visit>
+void for_each_named_request_action(std::string_view entry, Visit&& visit) {
+    const bool wildcard = has_wildcard(entry);
+    for (const RequestAction& action : request_actions()) {
+        if (names_action(entry, wildcard, action.name) && !visit(action)) {
+            return;
+        }
+    }
 }
 
 /// The list (Action, not NotAction) names request action `name`.
@@ -307,16 +324,16 @@ inline std::optional<TypeMismatch> type_mismatch(const RuleContext& context, con
         found.resources |= kind_bit(*kind);
     }
     bool named = false;
+    bool reaches = false;
     for (const Spanned<std::string>& entry : statement.action->values) {
-        for (const RequestAction& action : request_actions()) {
-            if (!names_action(entry.value, action.name)) {
-                continue;
-            }
+        for_each_named_request_action(entry.value, [&](const RequestAction& action) {
             named = true;
             found.wanted |= action.kinds;
-            if ((found.wanted & found.resources) != 0) {
-                return std::nullopt;  // one action meets one entry: the statement can apply
-            }
+            reaches = (found.wanted & found.resources) != 0;
+            return !reaches;  // once one action meets one entry, the statement can apply
+        });
+        if (reaches) {
+            return std::nullopt;
         }
     }
     if (!named) {
