@@ -13,14 +13,10 @@ namespace {
 
 #include "iotpolicy/catalog_tables.inc"
 
-constexpr char fold(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 /// True when `a` sorts before `b` with ASCII case folded, the order of the generated *_by_folded_name indices.
 constexpr bool folded_less(std::string_view a, std::string_view b) {
     return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                        [](char x, char y) { return fold(x) < fold(y); });
+                                        [](char x, char y) { return detail::ascii_lower(x) < detail::ascii_lower(y); });
 }
 
 /// True when `order` lists `table` by folded `key`, as the generator promises.

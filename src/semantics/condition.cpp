@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "../support/suggest.hpp"  // equals_ignoring_case
+
 namespace iotpolicy {
 
 namespace {
@@ -11,8 +13,6 @@ namespace {
 using catalog::OperatorFamily;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool has_non_ascii(std::string_view s) {
     for (char c : s) {
@@ -22,11 +22,7 @@ bool has_non_ascii(std::string_view s) {
 }
 
 Truth equals_ignore_case(std::string_view a, std::string_view b) {
-    if (a.size() == b.size()) {
-        bool same = true;
-        for (std::size_t i = 0; i < a.size() && same; ++i) same = fold(a[i]) == fold(b[i]);
-        if (same) return Truth::yes;
-    }
+    if (detail::equals_ignoring_case(a, b)) return Truth::yes;
     // Non-ASCII case folding is undocumented (§7.6): a difference may be one of case only.
     if (has_non_ascii(a) && has_non_ascii(b)) return Truth::unknown;
     return Truth::no;

@@ -5,6 +5,7 @@
 #include <cstring>  // memchr, memcmp
 
 #include "../support/utf8.hpp"
+#include "../support/suggest.hpp"  // ascii_lower
 
 namespace iotpolicy::detail {
 
@@ -19,10 +20,6 @@ constexpr std::uint16_t k_class_colon = 1;  // ':' is apart because restricted w
 
 bool is_ascii_letter(unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-char fold_ascii(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
 /// The first offset in [from, limit) of `lower` (an ASCII lowercase letter) in either case, or `limit`. Eight
@@ -43,7 +40,7 @@ std::size_t find_letter_either_case(const char* text, std::size_t from, std::siz
         }
     }
     for (; at < limit; ++at) {
-        if (fold_ascii(text[at]) == lower) {
+        if (detail::ascii_lower(text[at]) == lower) {
             return at;
         }
     }
@@ -54,7 +51,7 @@ std::size_t find_letter_either_case(const char* text, std::size_t from, std::siz
 std::size_t find_byte(std::string_view subject, std::size_t from, std::size_t limit, char c, std::size_t fold_end) {
     if (is_ascii_letter(static_cast<unsigned char>(c)) && from < fold_end) {
         const std::size_t folded_limit = std::min(limit, fold_end);
-        const std::size_t hit = find_letter_either_case(subject.data(), from, folded_limit, fold_ascii(c));
+        const std::size_t hit = find_letter_either_case(subject.data(), from, folded_limit, detail::ascii_lower(c));
         if (hit < folded_limit) {
             return hit;
         }
@@ -252,7 +249,7 @@ void Glob::add_plain_text(std::string_view bytes) {
     piece.bytes_begin = static_cast<std::uint32_t>(m_bytes.size());
     piece.bytes_size = static_cast<std::uint32_t>(bytes.size());
     m_bytes += bytes;
-    std::transform(bytes.begin(), bytes.end(), std::back_inserter(m_folded), fold_ascii);
+    std::transform(bytes.begin(), bytes.end(), std::back_inserter(m_folded), detail::ascii_lower);
     m_pieces.push_back(piece);
 }
 
@@ -279,7 +276,7 @@ void Glob::add_piece(const PieceSpec& spec) {
             bytes += position.character;
         }
         std::string folded = bytes;
-        std::transform(folded.begin(), folded.end(), folded.begin(), fold_ascii);
+        std::transform(folded.begin(), folded.end(), folded.begin(), detail::ascii_lower);
         piece.has_letters = std::any_of(bytes.begin(), bytes.end(),
                                         [](char c) { return is_ascii_letter(static_cast<unsigned char>(c)); });
         piece.bytes_begin = static_cast<std::uint32_t>(m_bytes.size());
@@ -382,7 +379,7 @@ bool Glob::zone_equals(std::string_view subject, std::size_t at, const Piece& pi
     }
     for (std::size_t i = 0; i < size; ++i) {
         const char c = subject[at + i];
-        if (at + i < fold_end ? fold_ascii(c) != folded[i] : c != exact[i]) {
+        if (at + i < fold_end ? detail::ascii_lower(c) != folded[i] : c != exact[i]) {
             return false;
         }
     }
@@ -410,7 +407,7 @@ std::optional<std::size_t> Glob::find_literal(const Piece& piece, std::string_vi
                 return std::nullopt;
             }
         }
-        const char c = fold ? fold_ascii(text[i]) : text[i];
+        const char c = fold ? detail::ascii_lower(text[i]) : text[i];
         while (q > 0 && pattern[q] != c) {
             q = failure[q - 1];
         }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../support/utf8.hpp"
+#include "../support/suggest.hpp"  // equals_ignoring_case
 #include "glob.hpp"
 
 namespace iotpolicy {
@@ -142,23 +143,8 @@ struct IncludeScratch {
     std::vector<std::uint8_t> row;
 };
 
-char fold(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool same_text(std::string_view a, std::string_view b, Case letter_case) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    if (letter_case == Case::sensitive) {
-        return a == b;
-    }
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        if (a[k] != b[k] && fold(a[k]) != fold(b[k])) {
-            return false;
-        }
-    }
-    return true;
+    return letter_case == Case::sensitive ? a == b : detail::equals_ignoring_case(a, b);
 }
 
 /// The bytes of `super` before its first `*`, `?`, `${` or `$(`: text every string it matches starts with.

@@ -5,19 +5,6 @@
 
 namespace iotpolicy::detail {
 
-namespace {
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-}  // namespace
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return lower(x) == lower(y);
-           });
-}
 
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
     const std::size_t length_gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
@@ -33,7 +20,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
         current[0] = i;
         std::size_t row_minimum = current[0];
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+            const std::size_t substitution = previous[j - 1] + (ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1);
             current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
             row_minimum = std::min(row_minimum, current[j]);
         }

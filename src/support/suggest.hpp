@@ -11,8 +11,24 @@ namespace iotpolicy::detail {
 /// distance exceeds `limit`.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
 
-/// True when `a` and `b` differ only in ASCII letter case.
-bool equals_ignoring_case(std::string_view a, std::string_view b);
+/// `c` with an ASCII capital letter made small.
+constexpr char ascii_lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// True when `a` and `b` differ only in ASCII letter case. Inline: the linter asks it of every Action entry
+/// against every catalog name, and most calls end at the sizes or the first byte.
+constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /// True when `text` begins with `prefix`, ignoring ASCII letter case.
 inline bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
