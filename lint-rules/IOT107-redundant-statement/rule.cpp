@@ -138,11 +138,25 @@ private:
         if (values.size() < 2) {
             return;
         }
-        // Whether each entry is another rule's (decided once per entry, not once per pair).
+        // Whether each entry is another rule's, and whether its readings agree (once per entry, not per pair).
         std::vector<bool> left_out(values.size());
+        std::vector<bool> readings_agree(values.size());
         for (std::size_t k = 0; k < values.size(); ++k) {
-            left_out[k] = actions ? action_entry_left_out(values[k].value) : resource_entry_left_out(context, values[k].value);
+            left_out[k] =
+                actions ? action_entry_left_out(values[k].value) : resource_entry_left_out(context, values[k].value);
+            readings_agree[k] = !actions && reach::readings_agree(values[k].value);
         }
+        // Entry `sub` is inside entry `super` under every reading (NotResource included: the union of the list is
+        // then the same under each reading with or without `sub`).
+        const auto includes = [&](std::size_t sub, std::size_t super) {
+            const std::string_view a = values[sub].value;
+            const std::string_view b = values[super].value;
+            if (actions) {
+                return reach::action_includes(a, b);
+            }
+            return reach::resource_includes(a, b, true, readings_agree[super]) &&
+                   (!allow || reach::variables_within(a, b));
+        };
         for (std::size_t k = 0; k < values.size(); ++k) {
             const std::string_view entry = values[k].value;
             if (left_out[k]) {
@@ -150,11 +164,11 @@ private:
             }
             for (std::size_t l = 0; l < values.size(); ++l) {
                 const std::string_view other = values[l].value;
-                if (l == k || left_out[l] || !includes(entry, other, allow, actions) ||
-                    (l > k && includes(other, entry, allow, actions))) {
+                if (l == k || left_out[l] || !includes(k, l) || (l > k && includes(l, k))) {
                     continue;
                 }
-                const std::string element = fmt::format("{}{}", list.negated ? "Not" : "", actions ? "Action" : "Resource");
+                const std::string element =
+                    fmt::format("{}{}", list.negated ? "Not" : "", actions ? "Action" : "Resource");
                 const std::string_view noun = actions ? "action" : "resource";
                 const std::string reason =
                     entry == other ? fmt::format("it repeats an earlier entry of this {}", element)
@@ -169,14 +183,6 @@ private:
         }
     }
 
-    /// Entry `sub` of a list is inside entry `super` of it, under every reading (NotResource included: the
-    /// union of the list is then the same under each reading with or without `sub`).
-    static bool includes(std::string_view sub, std::string_view super, bool allow, bool actions) {
-        if (actions) {
-            return reach::action_includes(sub, super);
-        }
-        return reach::resource_includes(sub, super, true) && (!allow || reach::variables_within(sub, super));
-    }
 };
 
 }  // namespace

@@ -67,11 +67,18 @@ inline bool readings_agree(std::string_view pattern) {
 /// so pattern_includes on the whole text shows inclusion for what a Deny applies to (either reading). What an
 /// Allow grants needs both readings of `super`; `for_allow` then also requires that they agree, or that `super`
 /// is `*`, which matches every request.
-inline bool resource_includes(std::string_view sub, std::string_view super, bool for_allow) {
+/// `super_readings_agree` is readings_agree(super), for callers that compare one entry with many (read only
+/// `for_allow`).
+inline bool resource_includes(std::string_view sub, std::string_view super, bool for_allow,
+                              bool super_readings_agree) {
     if (super == "*") {
         return true;
     }
-    return (!for_allow || readings_agree(super)) && pattern_includes(sub, super);
+    return (!for_allow || super_readings_agree) && pattern_includes(sub, super);
+}
+
+inline bool resource_includes(std::string_view sub, std::string_view super, bool for_allow) {
+    return resource_includes(sub, super, for_allow, for_allow && readings_agree(super));
 }
 
 /// Calls `visit(std::string_view)` for every `${…}` of `text` (to its `}`, or to the end when unclosed).
