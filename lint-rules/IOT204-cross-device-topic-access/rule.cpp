@@ -7,6 +7,9 @@
 //   - a wildcard at or before the device level (`devices/*/commands`, `dev*`, `devices/sensor-*/commands`,
 //     `thing/sensor-*` in a fleet policy) reaches every device, or every one whose name fits: error, the class of
 //     Device Defender's IOT_POLICY_OVERLY_PERMISSIVE_CHECK (Critical), which spec §6.2 extends to non-reserved topics;
+//   - a wildcard beside the device's own name in any level (`devices/${iot:Connection.Thing.ThingName}*`,
+//     `${iot:ClientId}-?/data`) reaches the devices whose names extend it: error, whether or not the policy
+//     reveals a namespace;
 //   - a literal other device's name at that level in a fleet policy (`devices/sensor-7/commands`,
 //     `$aws/things/gateway-1/shadow/update`, `thing/gateway-1`) lets every device of the fleet reach that one: a
 //     warning, since §6.2 calls named things compliant and only the fleet context makes them someone else's (R0).
@@ -67,7 +70,7 @@ class CrossDeviceTopicAccess final : public Rule {
 public:
     void check(RuleContext& context) const override {
         const DeviceNamespaces namespaces(context.statements());
-        if (namespaces.anchors().empty()) {
+        if (namespaces.anchors().empty() && !namespaces.has_own_name_wildcard()) {
             return;  // no per-device level is known, and `thing/` needs a fleet policy (which adds `$aws/things/`)
         }
         for (const Statement& statement : context.statements()) {
@@ -94,7 +97,8 @@ private:
                                       ? cross_device_thing(entry->name, namespaces)
                                       : cross_device_topic(entry->name, entry->kind == ArnResourceKind::topicfilter,
                                                            namespaces);
-        if (cross.kind != CrossDeviceKind::wildcard && cross.kind != CrossDeviceKind::literal) {
+        if (cross.kind != CrossDeviceKind::wildcard && cross.kind != CrossDeviceKind::own_name_wildcard &&
+            cross.kind != CrossDeviceKind::literal) {
             return;
         }
         if (!granted) {
@@ -114,6 +118,21 @@ private:
                                             entry->name_offset + cross.begin, entry->name_offset + cross.end);
         const std::string_view part = entry->name.substr(cross.begin, cross.end - cross.begin);
         const std::string own = fmt::format("{}/{}{}", type, cross.anchor.prefix, cross.anchor.variable);
+        if (cross.kind == CrossDeviceKind::own_name_wildcard) {
+            const OwnNameWildcard& own_name = *cross.own_name;
+            const std::string_view wildcard = entry->name.substr(cross.begin, 1);
+            context.report(RuleId::IOT204, Severity::error, where,
+                           fmt::format("'{}/{}' grants {} with '{}' beside the device's own name {}: the level also "
+                                       "matches other devices whose names extend it ('sensor-1' reaches "
+                                       "'sensor-10' and 'sensor-1-test'), so any device holding it can {} theirs "
+                                       "(spec §3.2: a wildcard matches whatever stands beside the substituted name; "
+                                       "spec §6.2); keep the variable alone in that level: '{}/{}{}{}'",
+                                       type, entry->name, action_names(on_type), wildcard, own_name.variable,
+                                       consequence(entry->kind, on_type), type,
+                                       entry->name.substr(0, own_name.level_begin), own_name.variable,
+                                       entry->name.substr(own_name.level_end)));
+            return;
+        }
         if (cross.kind == CrossDeviceKind::wildcard) {
             context.report(RuleId::IOT204, Severity::error, where,
                            fmt::format("'{}/{}' grants {} with '{}' where this policy names the device itself "

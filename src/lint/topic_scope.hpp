@@ -6,7 +6,8 @@
 //   - IOT207 reserved-topic-access: a wildcard inside the `$aws/things/` thing-name level after literal text
 //     (partial_thing_wildcard);
 //   - IOT204 cross-device-topic-access: a wildcard or a literal other device at the per-device level the policy
-//     itself reveals (DeviceNamespaces, cross_device_topic, cross_device_thing);
+//     itself reveals (DeviceNamespaces, cross_device_topic, cross_device_thing), or a wildcard beside the device's
+//     own name in any level (own_name_wildcard);
 //   - IOT205 fleet-wide-subscription and IOT210 broad-retained-messages: a wildcard within the first two topic
 //     levels that no rule above reports (broad_prefix_wildcard).
 #pragma once
@@ -33,8 +34,8 @@ struct ScopedEntry {
     std::size_t name_offset = 0;  // where `name` starts in the entry
 };
 
-/// The entry when `value` (parsed as `parsed`) is a well-formed topic, topicfilter or thing ARN; `*`, other types and malformed
-/// entries (IOT103's) give none.
+/// The entry when `value` (parsed as `parsed`) is a well-formed topic, topicfilter or thing ARN; `*`, other types
+/// and malformed entries (IOT103's) give none.
 inline std::optional<ScopedEntry> scoped_entry(const ParsedArn& parsed, std::string_view value) {
     if (parsed.is_any || !parsed.problems.empty() ||
         (parsed.kind != ArnResourceKind::topic && parsed.kind != ArnResourceKind::topicfilter &&
@@ -97,6 +98,24 @@ inline LiteralPrefix literal_prefix(std::string_view name, bool mqtt_too) {
     return {at, false};
 }
 
+/// The offset in `level` (one topic or thing-name level) of its first `*` or `?` outside `${…}`, or npos. After
+/// the device's own name (`${iot:Connection.Thing.ThingName}*`) such a wildcard also matches every device whose
+/// name begins with it.
+inline std::size_t wildcard_outside_variables(std::string_view level) {
+    for (std::size_t i = 0; i < level.size(); ++i) {
+        if (level[i] == '$' && i + 1 < level.size() && level[i + 1] == '{') {
+            const std::size_t close = level.find('}', i);
+            if (close == std::string_view::npos) {
+                return std::string_view::npos;  // an unclosed `${` is IOT304's
+            }
+            i = close;
+        } else if (level[i] == '*' || level[i] == '?') {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
 /// True when a topic or topic filter name's text before its first wildcard is a prefix of `$aws/things/` (`*`,
 /// `$aws/*`, `$aws/things/*/shadow/update`): it reaches every device. IOT202's finding.
 inline bool reaches_every_thing(std::string_view name, bool filter) {
@@ -125,10 +144,53 @@ inline std::optional<std::string_view> partial_thing_wildcard(std::string_view n
 /// The variable that names the connecting thing (spec vars §4).
 inline constexpr std::string_view k_thing_name_variable = "${iot:Connection.Thing.ThingName}";
 
+/// The variable that names the connecting client.
+inline constexpr std::string_view k_client_id_variable = "${iot:ClientId}";
+
+/// The device-naming variable (`k_thing_name_variable` or `k_client_id_variable`, in any letter case) that `text`
+/// starts with, spelt as documented; empty when it starts with neither.
+inline std::string_view device_variable_at(std::string_view text) {
+    for (const std::string_view variable : {k_thing_name_variable, k_client_id_variable}) {
+        if (text.size() >= variable.size() &&
+            detail::equals_ignoring_case(text.substr(0, variable.size()), variable)) {
+            return variable;
+        }
+    }
+    return {};
+}
+
+/// Where a topic or thing name puts a `*` or `?` in the level that holds the device's own name
+/// (`devices/${iot:Connection.Thing.ThingName}*`, `${iot:ClientId}-?/data`). Whatever the level, such a wildcard
+/// also matches the names of other devices that extend the device's own, so it reaches them (IOT204).
+struct OwnNameWildcard {
+    std::string_view variable;  // the device-naming variable of the level, spelt as documented
+    std::size_t level_begin = 0;
+    std::size_t wildcard = 0;
+    std::size_t level_end = 0;
+};
+
+inline std::optional<OwnNameWildcard> own_name_wildcard(std::string_view name) {
+    for (std::size_t at = name.find("${"); at != std::string_view::npos; at = name.find("${", at + 2)) {
+        const std::string_view variable = device_variable_at(name.substr(at));
+        if (variable.empty()) {
+            continue;
+        }
+        const std::size_t slash_before = name.rfind('/', at);
+        const std::size_t level_begin = slash_before == std::string_view::npos ? 0 : slash_before + 1;
+        const std::size_t level_end = std::min(name.find('/', at), name.size());
+        const std::size_t wildcard = wildcard_outside_variables(name.substr(level_begin, level_end - level_begin));
+        if (wildcard != std::string_view::npos) {
+            return OwnNameWildcard{variable, level_begin, level_begin + wildcard, level_end};
+        }
+    }
+    return std::nullopt;
+}
+
 /// The per-device topic namespaces a policy reveals in its Allow statements' Resource entries (IOT204, spec §6.2:
 /// "a device's policy should reach resources of that device and none or very few others").
 ///   - An anchor is a topic or topic filter name `<prefix>${iot:Connection.Thing.ThingName}` or
-///     `<prefix>${iot:ClientId}`, followed by `/` or the end, whose prefix is literal (no wildcard, no variable), not
+///     `<prefix>${iot:ClientId}`, followed by `/`, the end or a wildcard in the same level (own_name_wildcard's
+///     finding, which still says the level names the device), whose prefix is literal (no wildcard, no variable), not
 ///     empty and ends with `/`: `devices/${iot:Connection.Thing.ThingName}/telemetry` says that the level after
 ///     `devices/` names the device. A thing name as the first level (`${iot:Connection.Thing.ThingName}/data`)
 ///     reveals no namespace that could be told apart from every other topic, so it is not an anchor.
@@ -154,6 +216,9 @@ public:
     /// True when the policy uses the thing-name variable in a Resource entry.
     bool fleet() const { return m_fleet; }
 
+    /// True when some topic or topic filter entry puts a wildcard beside the device's own name (own_name_wildcard).
+    bool has_own_name_wildcard() const { return m_own_name_wildcard; }
+
     /// A literal prefix after which a topic level names the device, and the variable the policy puts there.
     struct Anchor {
         std::string_view prefix;    // `devices/`
@@ -164,12 +229,6 @@ public:
     std::span<const Anchor> anchors() const { return m_anchors; }
 
 private:
-    static constexpr std::string_view k_client_id = "${iot:ClientId}";
-
-    static bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-        return text.size() >= prefix.size() && detail::equals_ignoring_case(text.substr(0, prefix.size()), prefix);
-    }
-
     void read(std::string_view value) {
         if (value.find("${") == std::string_view::npos) {
             return;  // neither an anchor nor the thing-name variable; most entries, so the ARN is not parsed
@@ -185,18 +244,23 @@ private:
             return;
         }
         for (std::size_t at = first_variable; at != std::string_view::npos; at = name.find("${", at + 1)) {
-            m_fleet = m_fleet || starts_with_ignoring_case(name.substr(at), k_thing_name_variable);
+            m_fleet = m_fleet || device_variable_at(name.substr(at)) == k_thing_name_variable;
         }
         if (parsed.kind != ArnResourceKind::topic && parsed.kind != ArnResourceKind::topicfilter) {
             return;
         }
+        m_own_name_wildcard = m_own_name_wildcard || own_name_wildcard(name).has_value();
         const std::string_view prefix = name.substr(0, first_variable);
         const std::string_view rest = name.substr(first_variable);
-        const std::string_view variable = starts_with_ignoring_case(rest, k_thing_name_variable) ? k_thing_name_variable
-                                          : starts_with_ignoring_case(rest, k_client_id)       ? k_client_id
-                                                                                               : std::string_view();
-        if (variable.empty() || (rest.size() > variable.size() && rest[variable.size()] != '/') || prefix.empty() ||
-            !prefix.ends_with('/') || detail::find_any_of(prefix, "*?+#") != std::string_view::npos) {
+        const std::string_view variable = device_variable_at(rest);
+        if (variable.empty() || prefix.empty() || !prefix.ends_with('/') ||
+            detail::find_any_of(prefix, "*?+#") != std::string_view::npos) {
+            return;
+        }
+        // The variable ends the level, or a wildcard follows it there (`${iot:ClientId}*`, IOT204's finding): either
+        // way the level is meant to name the device.
+        const std::string_view tail = rest.substr(0, std::min(rest.find('/'), rest.size())).substr(variable.size());
+        if (!tail.empty() && wildcard_outside_variables(tail) == std::string_view::npos) {
             return;
         }
         add_anchor(prefix, variable);
@@ -210,6 +274,7 @@ private:
 
     std::vector<Anchor> m_anchors;
     bool m_fleet = false;
+    bool m_own_name_wildcard = false;
 };
 
 /// How an entry reaches other devices' topics or things (IOT204).
@@ -217,6 +282,7 @@ enum class CrossDeviceKind {
     none,                // the device's own level, a variable, or outside every per-device namespace
     reported_elsewhere,  // IOT105, IOT202 or IOT207 reports the entry
     wildcard,            // a wildcard at or before the device level: every device, or every one whose name fits
+    own_name_wildcard,   // a wildcard after the device's own name: every device whose name begins with it
     literal,             // a literal other device's name at the device level
 };
 
@@ -225,6 +291,7 @@ struct CrossDevice {
     std::size_t begin = 0;   // the bytes of the name to report: the wildcard or the literal device name
     std::size_t end = 0;
     DeviceNamespaces::Anchor anchor;  // the namespace (`devices/` and its variable); no prefix for thing/
+    std::optional<OwnNameWildcard> own_name = std::nullopt;  // own_name_wildcard only
 };
 
 /// How the topic or topic filter name `name` reaches other devices' topics in `namespaces`.
@@ -232,6 +299,9 @@ inline CrossDevice cross_device_topic(std::string_view name, bool filter, const 
     if (first_mqtt_wildcard(name) != std::string_view::npos || reaches_every_thing(name, filter) ||
         partial_thing_wildcard(name)) {
         return {CrossDeviceKind::reported_elsewhere, 0, 0, {}};
+    }
+    if (const std::optional<OwnNameWildcard> own = own_name_wildcard(name)) {
+        return {CrossDeviceKind::own_name_wildcard, own->wildcard, own->level_end, {}, own};
     }
     const LiteralPrefix literal = literal_prefix(name, filter);
     const auto level_end = [&](std::size_t from) {
@@ -273,8 +343,15 @@ inline CrossDevice cross_device_thing(std::string_view name, const DeviceNamespa
     }
     const std::size_t end = std::min(name.find('/'), name.size());
     const std::string_view level = name.substr(0, end);
-    if (level.empty() || level.find("${") != std::string_view::npos) {
+    if (level.empty()) {
         return {};
+    }
+    if (level.find("${") != std::string_view::npos) {
+        const std::optional<OwnNameWildcard> own = own_name_wildcard(level);
+        if (!own) {
+            return {};
+        }
+        return {CrossDeviceKind::own_name_wildcard, own->wildcard, own->level_end, {}, own};
     }
     if (literal.at_wildcard && literal.length < end) {
         return {CrossDeviceKind::wildcard, literal.length, end, {{}, k_thing_name_variable}};
