@@ -171,15 +171,15 @@ struct OwnNameWildcard {
 
 inline std::optional<OwnNameWildcard> own_name_wildcard(std::string_view name) {
     for (std::size_t at = name.find("${"); at != std::string_view::npos; at = name.find("${", at + 2)) {
-        const std::string_view variable = device_variable_at(name.substr(at));
-        if (variable.empty()) {
-            continue;
-        }
         const std::size_t slash_before = name.rfind('/', at);
         const std::size_t level_begin = slash_before == std::string_view::npos ? 0 : slash_before + 1;
         const std::size_t level_end = std::min(name.find('/', at), name.size());
         const std::size_t wildcard = wildcard_outside_variables(name.substr(level_begin, level_end - level_begin));
-        if (wildcard != std::string_view::npos) {
+        if (wildcard == std::string_view::npos) {
+            continue;
+        }
+        const std::string_view variable = device_variable_at(name.substr(at));
+        if (!variable.empty()) {
             return OwnNameWildcard{variable, level_begin, level_begin + wildcard, level_end};
         }
     }
@@ -216,9 +216,6 @@ public:
     /// True when the policy uses the thing-name variable in a Resource entry.
     bool fleet() const { return m_fleet; }
 
-    /// True when some topic or topic filter entry puts a wildcard beside the device's own name (own_name_wildcard).
-    bool has_own_name_wildcard() const { return m_own_name_wildcard; }
-
     /// A literal prefix after which a topic level names the device, and the variable the policy puts there.
     struct Anchor {
         std::string_view prefix;    // `devices/`
@@ -249,7 +246,6 @@ private:
         if (parsed.kind != ArnResourceKind::topic && parsed.kind != ArnResourceKind::topicfilter) {
             return;
         }
-        m_own_name_wildcard = m_own_name_wildcard || own_name_wildcard(name).has_value();
         const std::string_view prefix = name.substr(0, first_variable);
         const std::string_view rest = name.substr(first_variable);
         const std::string_view variable = device_variable_at(rest);
@@ -274,7 +270,6 @@ private:
 
     std::vector<Anchor> m_anchors;
     bool m_fleet = false;
-    bool m_own_name_wildcard = false;
 };
 
 /// How an entry reaches other devices' topics or things (IOT204).

@@ -83,14 +83,15 @@ bool is_region_shape(std::string_view region) {
     if (count < 3 || groups[0].size() != 2 || groups[count - 1].empty()) {
         return false;
     }
-    const auto all = [](std::string_view group, bool (*test)(char)) {
+    // Lambdas, not function pointers: the tests inline (every ARN's region comes here).
+    const auto all = [](std::string_view group, auto test) {
         return !group.empty() && std::all_of(group.begin(), group.end(), test);
     };
-    if (!all(groups[count - 1], is_digit)) {
+    if (!all(groups[count - 1], [](char c) { return is_digit(c); })) {
         return false;
     }
     return std::all_of(groups.begin(), groups.begin() + static_cast<std::ptrdiff_t>(count - 1),
-                       [&](std::string_view group) { return all(group, is_lower); });
+                       [&](std::string_view group) { return all(group, [](char c) { return is_lower(c); }); });
 }
 
 namespace {
@@ -284,10 +285,15 @@ void ArnChecker::check_account() {
                "the account is empty; IoT resources always name one (12 digits, or '*')");
         return;
     }
-    const bool digits_and_wildcards =
-        std::all_of(account.begin(), account.end(), [](char c) { return is_digit(c) || c == '*' || c == '?'; });
-    const std::size_t fixed = account.size() - static_cast<std::size_t>(std::count(account.begin(), account.end(), '*'));
-    const bool has_star = account.find('*') != std::string_view::npos;
+    // One pass: every ARN's account comes here.
+    bool digits_and_wildcards = true;
+    std::size_t stars = 0;
+    for (const char c : account) {
+        digits_and_wildcards = digits_and_wildcards && (is_digit(c) || c == '*' || c == '?');
+        stars += c == '*' ? 1 : 0;
+    }
+    const std::size_t fixed = account.size() - stars;
+    const bool has_star = stars > 0;
     if (!digits_and_wildcards || fixed > k_account_digits || (!has_star && fixed != k_account_digits)) {
         report(ArnProblemKind::bad_account, span,
                fmt::format("'{}' is not an account ID: accounts are 12 digits ({} here)", account,
