@@ -25,6 +25,7 @@
 #include "src/lint/action_coverage.hpp"
 #include "src/lint/rule.hpp"
 #include "src/lint/string_spans.hpp"
+#include "src/support/find_any_of.hpp"
 
 namespace iotpolicy::lint {
 
@@ -32,24 +33,6 @@ namespace {
 
 std::string_view text_of(const std::string& value, Span part) {
     return std::string_view(value).substr(part.begin, part.end - part.begin);
-}
-
-/// Whether `name` has `c` outside `${…}`.
-bool has_outside_variables(std::string_view name, std::string_view chars) {
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == '$' && i + 1 < name.size() && name[i + 1] == '{') {
-            const std::size_t close = name.find('}', i);
-            if (close == std::string_view::npos) {
-                return false;
-            }
-            i = close;
-            continue;
-        }
-        if (chars.find(name[i]) != std::string_view::npos) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /// The forms a readable Resource entry can match; 0 when the entry is not judged.
@@ -61,10 +44,11 @@ FormMask entry_forms(const ParsedArn& parsed, std::string_view name) {
     case ArnResourceKind::rolealias: return form_bit(ResourceForm::rolealias);
     case ArnResourceKind::thing:
         // A `*` (or `?`) can stand for the '/' of a named shadow, so such a name may be either form.
-        if (has_outside_variables(name, "*?")) {
+        if (detail::find_any_of_outside_variables(name, "*?") != std::string_view::npos) {
             return form_bit(ResourceForm::thing) | form_bit(ResourceForm::thing_shadow);
         }
-        return has_outside_variables(name, "/") ? form_bit(ResourceForm::thing_shadow) : form_bit(ResourceForm::thing);
+        return detail::find_any_of_outside_variables(name, "/") != std::string_view::npos
+                   ? form_bit(ResourceForm::thing_shadow) : form_bit(ResourceForm::thing);
     case ArnResourceKind::unknown: return 0;
     }
     return 0;

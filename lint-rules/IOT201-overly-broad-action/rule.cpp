@@ -10,6 +10,7 @@
 #include "iotpolicy/catalog.hpp"
 #include "iotpolicy/wildcard.hpp"
 #include "src/lint/rule.hpp"
+#include "src/support/find_any_of.hpp"
 
 namespace iotpolicy::lint {
 
@@ -46,24 +47,6 @@ Reach reach_of(std::string_view pattern) {
     return reach;
 }
 
-/// True when `text` has a `*` outside `${...}` (a variable or an escape such as `${*}` is no wildcard).
-bool has_star_outside_variables(std::string_view text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
-            const std::size_t close = text.find('}', i);
-            if (close == std::string_view::npos) {
-                return false;
-            }
-            i = close;
-            continue;
-        }
-        if (text[i] == '*') {
-            return true;
-        }
-    }
-    return false;
-}
-
 /// The Resource entry that makes the statement reach many resources, if any: an entry with a `*` (spec §6.2:
 /// "with some exceptions, a `*` in a resource is too broad"). A NotResource in an Allow reaches everything it
 /// does not name, so it is broad too; it is reported by its key.
@@ -80,7 +63,7 @@ BroadResource broad_resource(const Statement& statement) {
         return {true, "NotResource"};
     }
     for (const Spanned<std::string>& entry : statement.resource->values) {
-        if (has_star_outside_variables(entry.value)) {
+        if (detail::find_any_of_outside_variables(entry.value, "*") != std::string_view::npos) {
             return {true, fmt::format("Resource \"{}\"", entry.value)};
         }
     }

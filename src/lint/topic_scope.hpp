@@ -49,16 +49,9 @@ inline std::optional<ScopedEntry> scoped_entry(const ParsedArn& parsed, std::str
 /// Calls `visit(i)` for each `+` or `#` of `name` outside `${…}`, until it returns false.
 template <typename Visit>
 void for_each_mqtt_wildcard(std::string_view name, Visit visit) {
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == '$' && i + 1 < name.size() && name[i + 1] == '{') {
-            const std::size_t close = name.find('}', i);
-            if (close == std::string_view::npos) {
-                return;
-            }
-            i = close;
-            continue;
-        }
-        if ((name[i] == '+' || name[i] == '#') && !visit(i)) {
+    for (std::size_t i = detail::find_any_of_outside_variables(name, "+#"); i != std::string_view::npos;
+         i = detail::find_any_of_outside_variables(name, "+#", i + 1)) {
+        if (!visit(i)) {
             return;
         }
     }
@@ -96,24 +89,6 @@ inline LiteralPrefix literal_prefix(std::string_view name, bool mqtt_too) {
         ++at;
     }
     return {at, false};
-}
-
-/// The offset in `level` (one topic or thing-name level) of its first `*` or `?` outside `${…}`, or npos. After
-/// the device's own name (`${iot:Connection.Thing.ThingName}*`) such a wildcard also matches every device whose
-/// name begins with it.
-inline std::size_t wildcard_outside_variables(std::string_view level) {
-    for (std::size_t i = 0; i < level.size(); ++i) {
-        if (level[i] == '$' && i + 1 < level.size() && level[i + 1] == '{') {
-            const std::size_t close = level.find('}', i);
-            if (close == std::string_view::npos) {
-                return std::string_view::npos;  // an unclosed `${` is IOT304's
-            }
-            i = close;
-        } else if (level[i] == '*' || level[i] == '?') {
-            return i;
-        }
-    }
-    return std::string_view::npos;
 }
 
 /// True when a topic or topic filter name's text before its first wildcard is a prefix of `$aws/things/` (`*`,
@@ -174,7 +149,8 @@ inline std::optional<OwnNameWildcard> own_name_wildcard(std::string_view name) {
         const std::size_t slash_before = name.rfind('/', at);
         const std::size_t level_begin = slash_before == std::string_view::npos ? 0 : slash_before + 1;
         const std::size_t level_end = std::min(name.find('/', at), name.size());
-        const std::size_t wildcard = wildcard_outside_variables(name.substr(level_begin, level_end - level_begin));
+        const std::string_view level = name.substr(level_begin, level_end - level_begin);
+        const std::size_t wildcard = detail::find_any_of_outside_variables(level, "*?");
         if (wildcard == std::string_view::npos) {
             continue;
         }
@@ -256,7 +232,7 @@ private:
         // The variable ends the level, or a wildcard follows it there (`${iot:ClientId}*`, IOT204's finding): either
         // way the level is meant to name the device.
         const std::string_view tail = rest.substr(0, std::min(rest.find('/'), rest.size())).substr(variable.size());
-        if (!tail.empty() && wildcard_outside_variables(tail) == std::string_view::npos) {
+        if (!tail.empty() && detail::find_any_of_outside_variables(tail, "*?") == std::string_view::npos) {
             return;
         }
         add_anchor(prefix, variable);

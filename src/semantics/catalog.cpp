@@ -82,14 +82,10 @@ const Entry* find_exact(const std::array<Entry, N>& table, const std::array<std:
     return it != order.end() && key(table[*it]) == name ? &table[*it] : nullptr;
 }
 
-/// The entry of `table` whose `key` equals `name` ignoring ASCII case: the exact spelling by `exact`, else by
-/// binary search over `folded`.
+/// The entry of `table` whose `key` equals `name` ignoring ASCII case, by binary search over `folded`.
 template <typename Entry, std::size_t N, std::size_t M, typename Key>
-const Entry* find_folded(const std::array<Entry, N>& table, const std::array<std::uint16_t, N>& exact,
-                         const std::array<std::uint16_t, M>& folded, std::string_view name, Key key) {
-    if (const Entry* entry = find_exact(table, exact, name, key)) {
-        return entry;
-    }
+const Entry* find_case_folded(const std::array<Entry, N>& table, const std::array<std::uint16_t, M>& folded,
+                              std::string_view name, Key key) {
     const auto it = std::lower_bound(folded.begin(), folded.end(), name,
                                      [&](std::uint16_t index, std::string_view wanted) {
                                          return folded_less(key(table[index]), wanted);
@@ -98,6 +94,17 @@ const Entry* find_folded(const std::array<Entry, N>& table, const std::array<std
         return nullptr;
     }
     return &table[*it];
+}
+
+/// The entry of `table` whose `key` equals `name` ignoring ASCII case: the exact spelling by `exact`, else by
+/// `folded`.
+template <typename Entry, std::size_t N, std::size_t M, typename Key>
+const Entry* find_folded(const std::array<Entry, N>& table, const std::array<std::uint16_t, N>& exact,
+                         const std::array<std::uint16_t, M>& folded, std::string_view name, Key key) {
+    if (const Entry* entry = find_exact(table, exact, name, key)) {
+        return entry;
+    }
+    return find_case_folded(table, folded, name, key);
 }
 
 /// `digits` (a positive decimal number) as an index, saturating where it would overflow.
@@ -268,7 +275,10 @@ std::optional<VariableMatch> match_policy_variable(std::string_view name) {
     if (exact != nullptr && exact->name_pattern.kind == ParameterKind::none) {
         return VariableMatch{.variable = exact, .parameter = {}, .index = 0, .canonical_spelling = true};
     }
-    const auto* whole = find_policy_variable_ignoring_case(name);
+    // An exact match here is a template name; otherwise a whole name may differ in case only.
+    const auto* whole = exact != nullptr ? nullptr
+                                         : find_case_folded(k_policy_variables, k_policy_variables_by_folded_name,
+                                                            name, k_name);
     if (whole != nullptr && whole->name_pattern.kind != ParameterKind::none) {
         whole = nullptr;
     }
